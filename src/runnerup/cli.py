@@ -1,0 +1,264 @@
+"""The command line: parse arguments, call the core, print, and turn errors into exit codes.
+
+Nothing here knows about YAML or iCalendar; every user mistake arrives as a RunnerupError
+and is printed, without a traceback, in one place (`_Group.invoke`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ConfigError, Problem, RunnerupError
+
+CONFIG_HELP = "The config file (default: $RUNNERUP_CONFIG, else runnerup.yaml)."
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                _echo_problem(problem)
+            count = len(exc.problems)
+            click.secho(
+                f"{count} error{'s' if count != 1 else ''}; nothing was written", fg="red", err=True
+            )
+            ctx.exit(1)
+        except RunnerupError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+def _echo_problem(problem: Problem) -> None:
+    colour = "yellow" if problem.severity == "warning" else "red"
+    click.secho(str(problem), fg=colour, err=True)
+
+
+def _config_path(value: Path | None) -> Path:
+    return value if value is not None else Path("runnerup.yaml")
+
+
+def _today(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+config_argument = click.argument(
+    "config",
+    required=False,
+    envvar="RUNNERUP_CONFIG",
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+today_option = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pretend today is this date (YYYY-MM-DD), for scripts and tests.",
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="runnerup")
+def main() -> None:
+    """Turn the jobs you came second for into well-timed follow-up calls.
+
+    Reads a YAML list of roles (runnerup.yaml) and writes an iCalendar file with one
+    event per follow-up call. Start with `runnerup init`.
+    """
+
+
+@main.command()
+@click.argument(
+    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default="runnerup.yaml"
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter config (your time zone filled in)."""
+    from .build import write_atomic
+    from .config import system_timezone
+    from .starter import starter_config
+
+    if path.exists() and not force:
+        raise click.UsageError(
+            f"{path} already exists; pass --force to overwrite it, or name another file"
+        )
+    write_atomic(path, starter_config(system_timezone()).encode("utf-8"))
+    click.echo(f"wrote {path}; add your roles, then run `runnerup check {path}`")
+
+
+@main.command()
+@click.argument("configs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts, github for Actions annotations.",
+)
+@today_option
+def check(configs: tuple[Path, ...], fmt: str, today: datetime | None) -> None:
+    """Validate configs: every problem at once, as FILE:LINE:COL: key: message.
+
+    Takes several files (default: $RUNNERUP_CONFIG, else runnerup.yaml). Exits 1 if any
+    has an error; warnings alone exit 0.
+    """
+    import os
+
+    from .report import check_file
+
+    paths = list(configs) or [
+        _config_path(
+            Path(os.environ["RUNNERUP_CONFIG"]) if os.environ.get("RUNNERUP_CONFIG") else None
+        )
+    ]
+    reports = [check_file(p, _today(today)) for p in paths]
+    failed = any(r.errors for r in reports)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "errors": sum(len(r.errors) for r in reports),
+                    "warnings": sum(len(r.warnings) for r in reports),
+                    "files": [r.as_dict() for r in reports],
+                },
+                indent=2,
+            )
+        )
+    elif fmt == "github":
+        for report in reports:
+            for problem in report.problems:
+                click.echo(_github_annotation(problem))
+    else:
+        for report in reports:
+            for problem in report.problems:
+                _echo_problem(problem)
+            click.echo(report.summary())
+    sys.exit(1 if failed else 0)
+
+
+def _github_annotation(problem: Problem) -> str:
+    def clean(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return clean(text).replace(":", "%3A").replace(",", "%2C")
+
+    level = "warning" if problem.severity == "warning" else "error"
+    title = f"runnerup: {problem.path}" if problem.path else "runnerup"
+    return (
+        f"::{level} file={prop(problem.file)},line={problem.line},col={problem.column},"
+        f"title={prop(title)}::{clean(problem.message)}"
+    )
+
+
+@main.command()
+@config_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the .ics (default: the config's name with .ics; - for stdout).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take the memory of earlier builds (SEQUENCE, DTSTAMP, cancellations) "
+    "from this file instead of the output.",
+)
+@click.option(
+    "--privacy",
+    type=click.Choice(["full", "busy"]),
+    default="full",
+    show_default=True,
+    help="busy: times and a neutral title only, for feeds that leave the machine.",
+)
+@click.option("--force", is_flag=True, help="Replace an output file that runnerup did not write.")
+def build(
+    config: Path | None, output: Path | None, previous: Path | None, privacy: str, force: bool
+) -> None:
+    """Write the calendar (.ics): one event per follow-up call.
+
+    Rebuilding keeps unchanged events byte for byte, bumps SEQUENCE on changed ones and
+    cancels the ones no longer produced. Then prints one line of what changed.
+    """
+    from .build import (
+        build_now,
+        check_overwrite,
+        default_output,
+        load_previous,
+        render,
+        write_atomic,
+    )
+    from .config import load_config
+
+    path = _config_path(config)
+    cfg = load_config(path)
+    now = build_now()
+    to_stdout = str(output) == "-"
+    target = None if to_stdout else (output or default_output(path))
+    existing = load_previous(target, required=False) if target is not None else None
+    if target is not None:
+        check_overwrite(target, existing, force)
+    memory = load_previous(previous, required=True) if previous is not None else existing
+    data, changes = render(cfg, memory, now, privacy)
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        click.echo(f"wrote stdout: {changes}", err=True)
+        return
+    try:
+        unchanged = target.read_bytes() == data
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_atomic(target, data)
+    click.echo(f"wrote {target}: {changes}")
+
+
+@main.command()
+@config_argument
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--all", "everything", is_flag=True, help="Also list calls more than 30 days past.")
+@today_option
+def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime | None) -> None:
+    """The calls ahead, soonest first, with days left; missed ones are marked OVERDUE."""
+    from zoneinfo import ZoneInfo
+
+    from .agenda import agenda as upcoming
+    from .agenda import when_text
+    from .config import load_config
+    from .content import summary
+    from .schedule import schedule
+
+    cfg = load_config(_config_path(config))
+    items = upcoming(schedule(cfg), _today(today), cfg.timezone, everything=everything)
+    if as_json:
+        click.echo(json.dumps([item.as_dict() for item in items], indent=2))
+        return
+    if not items:
+        click.echo("nothing coming up: no open roles with calls ahead")
+        return
+    zone = ZoneInfo(cfg.timezone)
+    width = max(len(when_text(i.days_left)) for i in items)
+    for item in items:
+        local = item.call.start.astimezone(zone)
+        when = when_text(item.days_left).ljust(width)
+        line = f"{when}  {local:%a %Y-%m-%d %H:%M}  {summary(item.call)}"
+        contact = item.call.role.contact
+        reach = contact.phone or contact.email
+        if reach:
+            line += f"  [{reach}]"
+        click.secho(line, fg="red" if item.overdue else None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,948 @@
+"""The config file: what keys exist, what each value means, and every mistake at its line.
+
+`KEYS` is the one description of the schema: the validator walks it, and the JSON Schema
+and the docs are generated from it, so the three cannot disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .durations import Offset, ValueProblem, parse_duration, parse_offset
+from .errors import ConfigError, Problem
+from .source import Node, parse_yaml, read_config_bytes
+
+DEFAULT_CONFIG = "runnerup.yaml"
+DEFAULT_NAME = "Runner-up follow-ups"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PLACEHOLDERS = (
+    "company",
+    "title",
+    "contact",
+    "contact_first",
+    "hired",
+    "decided",
+    "elapsed",
+    "why_close",
+)
+
+BUILTIN_POINTS = (
+    "Thank {contact_first} again for the time the team gave you during the {title} search.",
+    "Ask how {hired} has settled in and how the team is doing, {elapsed} on, and listen: "
+    "this call is about them, not about how you would have done the job.",
+    "Offer something useful without being asked: an article, an introduction, or a hand with "
+    "a problem they mentioned in the interviews.",
+    "Say plainly that you are still interested in {company}, and ask whether anything close "
+    "to the {title} role is coming up.",
+    "Ask whether there is anyone else, at {company} or elsewhere, they think you should talk to.",
+    "Keep it to fifteen minutes, thank them, and send a two-line note the same day.",
+)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One follow-up of a role: when after `decided`, optionally pinned to a local time."""
+
+    after: Offset
+    at: datetime | None = None  # naive local date-time in the contact's zone
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `defaults:` sets and a role may override."""
+
+    follow_up: tuple[Touch, ...] = (Touch(Offset(days=90)),)
+    call_time: time = time(10, 0)
+    duration: timedelta = timedelta(minutes=20)
+    workdays: frozenset[int] = frozenset(range(5))
+    holidays: str | None = None
+    reminder: timedelta | None = timedelta(minutes=30)
+    prep: timedelta | None = None
+    talking_points: tuple[str, ...] = BUILTIN_POINTS
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin: str | None = None
+    timezone: str | None = None  # None: the calendar's zone
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    company: str
+    title: str
+    decided: date
+    contact: Contact
+    settings: Settings
+    hired: str | None = None
+    why_close: str | None = None
+    posting: str | None = None
+    notes: str | None = None
+    status: str = "open"
+    path: str = "roles[0]"  # where it is in the config, for messages
+    line: int = 0
+    column: int = 0
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    name: str
+    timezone: str
+    timezone_from_system: bool
+    roles: tuple[Role, ...]
+    description: str = ""
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    def zone_of(self, role: Role) -> str:
+        return role.contact.timezone or self.timezone
+
+
+# --------------------------------------------------------------------------- the schema
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of one section: how to read it, and what the docs and JSON Schema say."""
+
+    name: str
+    kind: str
+    description: str
+    example: object
+    required: bool = False
+
+
+_SETTING_KEYS = (
+    Key(
+        "follow_up",
+        "follow_up",
+        "When to call, after `decided`: one offset, or a list of "
+        "offsets and `{after, at}` touchpoints for a cadence.",
+        "90 days",
+    ),
+    Key(
+        "call_time",
+        "time",
+        "Wall-clock time of the call (HH:MM, 24-hour) in the contact's time zone.",
+        "10:00",
+    ),
+    Key("duration", "duration", "How long the call lasts.", "20 minutes"),
+    Key(
+        "workdays",
+        "workdays",
+        "Days a call may fall on; a date off them moves forward.",
+        ["mon", "tue", "wed", "thu", "fri"],
+    ),
+    Key(
+        "holidays",
+        "holidays",
+        "Skip this country's public holidays (ISO code, `US-CA` for a "
+        "subdivision); `none` for none.",
+        "US",
+    ),
+    Key(
+        "reminder",
+        "reminder",
+        "One alarm this long before the call; `none` for no alarm.",
+        "30 minutes",
+    ),
+    Key(
+        "prep", "prep", "An all-day prep block this long before the call; `none` for none.", "1 day"
+    ),
+    Key(
+        "talking_points",
+        "points",
+        "Talking-point templates; in `defaults` they replace the "
+        "built-in points, in a role they are added after them.",
+        ["Thank {contact_first} again for the time spent on the {title} search."],
+    ),
+)
+
+KEYS: dict[str, tuple[Key, ...]] = {
+    "top": (
+        Key("calendar", "section:calendar", "The calendar as a whole.", {"name": DEFAULT_NAME}),
+        Key(
+            "defaults",
+            "section:defaults",
+            "Settings for every role; any role may override them.",
+            {"follow_up": "90 days"},
+        ),
+        Key("roles", "roles", "The roles you came second for.", []),
+    ),
+    "calendar": (
+        Key("name", "text", "Calendar name shown by clients (NAME, X-WR-CALNAME).", DEFAULT_NAME),
+        Key(
+            "timezone",
+            "timezone",
+            "Your IANA time zone; default: the system's.",
+            "America/New_York",
+        ),
+        Key(
+            "description",
+            "text",
+            "Calendar description (DESCRIPTION, X-WR-CALDESC).",
+            "Follow-up calls for the roles I came second for.",
+        ),
+    ),
+    "defaults": _SETTING_KEYS,
+    "role": (
+        Key("company", "text", "The company.", "Acme Corp", required=True),
+        Key("title", "text", "The role you were up for.", "Senior Product Manager", required=True),
+        Key(
+            "decided",
+            "date",
+            "The day you learned you came second (YYYY-MM-DD).",
+            "2026-09-03",
+            required=True,
+        ),
+        Key(
+            "id",
+            "id",
+            "Stable identity; default derived from company, title and decided.",
+            "acme-spm",
+        ),
+        Key(
+            "contact",
+            "section:contact",
+            "The hiring manager.",
+            {"name": "Dana Whitfield"},
+            required=True,
+        ),
+        Key("hired", "text", "Who got the job, if you know.", "Alex Chen"),
+        Key("why_close", "text", "Why it was close.", "Final two; the roadmap exercise landed."),
+        Key("posting", "url", "The job posting.", "https://acme.example/jobs/123"),
+        Key("notes", "text", "Free text, shown in the event.", "Met Dana at ProductCon."),
+        Key("status", "status", "`open`, or `closed` to stop the follow-ups.", "open"),
+        *_SETTING_KEYS,
+    ),
+    "contact": (
+        Key("name", "text", "The hiring manager's name.", "Dana Whitfield", required=True),
+        Key("title", "text", "Their job title.", "VP Product"),
+        Key("email", "email", "Email address.", "dana@acme.example"),
+        Key("phone", "text", "Phone number; becomes the event's LOCATION.", "+1 555 0100"),
+        Key(
+            "linkedin",
+            "url",
+            "LinkedIn profile; becomes the event's URL.",
+            "https://www.linkedin.com/in/dana-whitfield",
+        ),
+        Key(
+            "timezone",
+            "timezone",
+            "Their IANA time zone; default: the calendar's.",
+            "America/Chicago",
+        ),
+    ),
+    "touchpoint": (
+        Key("after", "offset", "Offset after `decided`.", "90 days", required=True),
+        Key(
+            "at",
+            "datetime",
+            "Pins this touchpoint to a local date and time in the contact's "
+            "zone (YYYY-MM-DD HH:MM).",
+            "2026-12-04 11:00",
+        ),
+    ),
+}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_config(path: Path | str, *, system_zone: str | None = None) -> Config:
+    """Read and validate a config file; raise ConfigError with every problem found."""
+    path = Path(path)
+    data = read_config_bytes(path)
+    return parse_config(data, str(path), system_zone=system_zone)
+
+
+def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) -> Config:
+    """Validate config text; `system_zone` stands in for the machine's zone in tests."""
+    tree = parse_yaml(data, filename)
+    return _Validator(filename, system_zone).config(tree)
+
+
+class _Validator:
+    """Walks the located tree once, collecting every problem instead of stopping at one."""
+
+    def __init__(self, filename: str, system_zone: str | None) -> None:
+        self.filename = filename
+        self.system_zone = system_zone
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    # -- reporting
+
+    def fail(self, node: Node, path: str, message: str) -> None:
+        self.problems.append(Problem(self.filename, node.line, node.column, path, message))
+
+    def warn(self, node: Node, path: str, message: str) -> None:
+        self.warnings.append(
+            Problem(self.filename, node.line, node.column, path, message, "warning")
+        )
+
+    # -- structure
+
+    def section(self, node: Node, path: str, keys: tuple[Key, ...]) -> dict[str, Node]:
+        """The entries of a mapping, after reporting unknown and missing keys."""
+        if node.kind != "map":
+            self.fail(node, path, f"expected a mapping of keys, found {node.describe}")
+            return {}
+        known = {k.name for k in keys}
+        values: dict[str, Node] = {}
+        for name, (key_node, value) in node.entries.items():
+            if name not in known:
+                hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+                maybe = f"; did you mean `{hint[0]}`?" if hint else ""
+                self.fail(
+                    key_node,
+                    _join(path, name),
+                    f"unknown key `{name}`{maybe} (known: {', '.join(sorted(known))})",
+                )
+                continue
+            values[name] = value
+        for k in keys:
+            if k.required and (k.name not in values or values[k.name].kind == "null"):
+                where = values.get(k.name, node)
+                self.fail(where, _join(path, k.name), f"`{k.name}` is required")
+        return {n: v for n, v in values.items() if v.kind != "null"}
+
+    def config(self, tree: Node) -> Config:
+        if tree.kind == "seq":
+            top = {"roles": tree}
+        elif tree.kind == "map":
+            top = self.section(tree, "", KEYS["top"])
+        else:
+            self.fail(
+                tree,
+                "",
+                f"expected a mapping with `roles:` (or a list of roles), found {tree.describe}",
+            )
+            raise ConfigError(self.problems)
+
+        cal = (
+            self.section(top["calendar"], "calendar", KEYS["calendar"]) if "calendar" in top else {}
+        )
+        name = self.text(cal["name"], "calendar.name") if "name" in cal else DEFAULT_NAME
+        description = (
+            self.text(cal["description"], "calendar.description")
+            if "description" in cal
+            else "Follow-up calls to hiring managers, written by runnerup."
+        )
+        from_system = "timezone" not in cal
+        if from_system:
+            zone = self.system_zone or system_timezone()
+            self.warn(
+                top.get("calendar", tree),
+                "calendar.timezone",
+                f"no `timezone` set; using this machine's zone, {zone}",
+            )
+        else:
+            zone = self.timezone(cal["timezone"], "calendar.timezone") or "UTC"
+
+        base = Settings()
+        if "defaults" in top:
+            base = self.settings(
+                top["defaults"], "defaults", KEYS["defaults"], base, replace_points=True
+            )
+
+        roles: list[Role] = []
+        if "roles" not in top:
+            self.fail(tree, "roles", "`roles` is required: the list of roles you came second for")
+        elif top["roles"].kind != "seq":
+            self.fail(
+                top["roles"], "roles", f"expected a list of roles, found {top['roles'].describe}"
+            )
+        else:
+            seen: dict[str, Node] = {}
+            for index, item in enumerate(top["roles"].items):
+                role = self.role(item, f"roles[{index}]", base)
+                if role is None:
+                    continue
+                if role.id in seen:
+                    first = seen[role.id]
+                    self.fail(
+                        item,
+                        f"roles[{index}].id",
+                        f"duplicate role id `{role.id}` (first at line {first.line}); "
+                        "give one of them its own `id:`",
+                    )
+                    continue
+                seen[role.id] = item
+                roles.append(role)
+        if self.problems:
+            raise ConfigError(self.problems)
+        return Config(
+            self.filename, name, zone, from_system, tuple(roles), description, tuple(self.warnings)
+        )
+
+    def settings(
+        self,
+        node: Node,
+        path: str,
+        keys: tuple[Key, ...],
+        base: Settings,
+        *,
+        replace_points: bool,
+        values: dict[str, Node] | None = None,
+    ) -> Settings:
+        if values is None:
+            values = self.section(node, path, keys)
+        changes: dict[str, object] = {}
+        for key in _SETTING_KEYS:
+            if key.name not in values:
+                continue
+            value, where = values[key.name], _join(path, key.name)
+            parsed = self.value(key.kind, value, where)
+            if parsed is _INVALID:
+                continue
+            if key.name == "talking_points" and not replace_points:
+                parsed = base.talking_points + parsed  # type: ignore[operator]
+            changes[key.name] = parsed
+        return replace(base, **changes)  # type: ignore[arg-type]
+
+    def role(self, node: Node, path: str, base: Settings) -> Role | None:
+        values = self.section(node, path, KEYS["role"])
+        if node.kind != "map":
+            return None
+        before = len(self.problems)
+        company = self.text(values["company"], f"{path}.company") if "company" in values else ""
+        title = self.text(values["title"], f"{path}.title") if "title" in values else ""
+        decided = self.date(values["decided"], f"{path}.decided") if "decided" in values else None
+        contact = (
+            self.contact(values["contact"], f"{path}.contact") if "contact" in values else None
+        )
+        settings = self.settings(
+            node, path, KEYS["role"], base, replace_points=False, values=values
+        )
+        optional = {
+            name: self.value(kind, values[name], f"{path}.{name}")
+            for name, kind in (
+                ("hired", "text"),
+                ("why_close", "text"),
+                ("posting", "url"),
+                ("notes", "text"),
+                ("status", "status"),
+                ("id", "id"),
+            )
+            if name in values
+        }
+        if len(self.problems) > before or decided is None or contact is None:
+            return None
+        role_id = optional.pop("id", None) or derive_id(company, title, decided)
+        role = Role(
+            id=str(role_id),
+            company=company,
+            title=title,
+            decided=decided,
+            contact=contact,
+            settings=settings,
+            path=path,
+            line=node.line,
+            column=node.column,
+            **optional,
+        )  # type: ignore[arg-type]
+        return role
+
+    def contact(self, node: Node, path: str) -> Contact | None:
+        values = self.section(node, path, KEYS["contact"])
+        if "name" not in values:
+            return None
+        kinds = {k.name: k.kind for k in KEYS["contact"]}
+        parsed = {
+            name: self.value(kinds[name], value, f"{path}.{name}") for name, value in values.items()
+        }
+        if any(v is _INVALID for v in parsed.values()):
+            return None
+        return Contact(**parsed)  # type: ignore[arg-type]
+
+    # -- values
+
+    def value(self, kind: str, node: Node, path: str) -> object:
+        reader = _READERS.get(kind)
+        if reader is None:  # a section kind in a place that expects a value
+            raise AssertionError(kind)
+        return reader(self, node, path)
+
+    def scalar(self, node: Node, path: str, expected: str) -> str | None:
+        if node.kind != "scalar":
+            hint = ""
+            if node.kind == "map" and len(node.entries) == 1:
+                hint = " (a `: ` inside unquoted text starts a mapping: put the text in quotes)"
+            self.fail(node, path, f"expected {expected}, found {node.describe}{hint}")
+            return None
+        return node.text
+
+    def text(self, node: Node, path: str) -> str:
+        raw = self.scalar(node, path, "text")
+        if raw is None:
+            return ""
+        if not raw.strip():
+            self.fail(node, path, "expected text, found an empty string")
+        return raw.strip()
+
+    def date(self, node: Node, path: str) -> date | None:
+        raw = self.scalar(node, path, "a date (YYYY-MM-DD)")
+        if raw is None:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw.strip())
+        if not match:
+            self.fail(node, path, f"expected a date as YYYY-MM-DD, found {node.describe}")
+            return None
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError as exc:
+            self.fail(node, path, f"{raw.strip()} is not a real date ({exc})")
+            return None
+
+    def datetime(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
+        if raw is None:
+            return _INVALID
+        match = re.fullmatch(
+            r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", raw.strip()
+        )
+        if not match:
+            self.fail(
+                node,
+                path,
+                "expected a local date and time as YYYY-MM-DD HH:MM (no "
+                f"zone: the contact's is used), found {node.describe}",
+            )
+            return _INVALID
+        try:
+            return datetime(*(int(g or 0) for g in match.groups()))
+        except ValueError as exc:
+            self.fail(node, path, f"{raw.strip()} is not a real date and time ({exc})")
+            return _INVALID
+
+    def time(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "a time as HH:MM")
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", (raw or "").strip())
+        if raw is None or not match or int(match[1]) > 23 or int(match[2]) > 59:
+            if raw is not None:
+                self.fail(
+                    node,
+                    path,
+                    f'expected a 24-hour time as HH:MM, such as "10:00", found {node.describe}',
+                )
+            return _INVALID
+        return time(int(match[1]), int(match[2]))
+
+    def duration(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "a duration such as `20 minutes`")
+        if raw is None:
+            return _INVALID
+        try:
+            value = parse_duration(raw, allow_bare=True)
+        except ValueProblem as exc:
+            self.fail(node, path, str(exc))
+            return _INVALID
+        if value <= timedelta(0):
+            self.fail(node, path, f"expected a duration longer than zero, found {node.describe}")
+            return _INVALID
+        return value
+
+    def optional_duration(self, node: Node, path: str, *, zero_ok: bool) -> object:
+        raw = self.scalar(node, path, "a duration such as `1 day`, or `none`")
+        if raw is None:
+            return _INVALID
+        if raw.strip().lower() in ("none", "no", "off", "false"):
+            return None
+        try:
+            value = parse_duration(raw, allow_bare=True)
+        except ValueProblem as exc:
+            self.fail(node, path, f"{exc}, or `none`")
+            return _INVALID
+        if value < timedelta(0) or (value == timedelta(0) and not zero_ok):
+            self.fail(node, path, f"expected a positive duration or `none`, found {node.describe}")
+            return _INVALID
+        return value
+
+    def offset(self, node: Node, path: str) -> Offset | None:
+        raw = self.scalar(node, path, "an offset such as `90 days`")
+        if raw is None:
+            return None
+        try:
+            return parse_offset(raw)
+        except ValueProblem as exc:
+            self.fail(node, path, str(exc))
+            return None
+
+    def follow_up(self, node: Node, path: str) -> object:
+        items = node.items if node.kind == "seq" else [node]
+        if node.kind == "seq" and not items:
+            self.fail(node, path, "expected at least one touchpoint, found an empty list")
+            return _INVALID
+        touches: list[Touch] = []
+        seen: dict[str, int] = {}
+        ok = True
+        for index, item in enumerate(items):
+            where = f"{path}[{index}]" if node.kind == "seq" else path
+            touch = self.touch(item, where)
+            if touch is None:
+                ok = False
+                continue
+            if touch.after.canonical in seen:
+                self.fail(
+                    item,
+                    where,
+                    f"two touchpoints at the same offset "
+                    f"({touch.after.label}, first at line "
+                    f"{seen[touch.after.canonical]}); each needs its own",
+                )
+                ok = False
+                continue
+            seen[touch.after.canonical] = item.line
+            touches.append(touch)
+        return tuple(touches) if ok else _INVALID
+
+    def touch(self, node: Node, path: str) -> Touch | None:
+        if node.kind == "scalar":
+            offset = self.offset(node, path)
+            return Touch(offset, None, node.line, node.column) if offset else None
+        if node.kind != "map":
+            self.fail(
+                node,
+                path,
+                f"expected an offset such as `90 days` or a mapping with "
+                f"`after:` (and `at:`), found {node.describe}",
+            )
+            return None
+        values = self.section(node, path, KEYS["touchpoint"])
+        if "after" not in values:
+            return None
+        offset = self.offset(values["after"], f"{path}.after")
+        at = self.datetime(values["at"], f"{path}.at") if "at" in values else None
+        if offset is None or at is _INVALID:
+            return None
+        return Touch(offset, at, node.line, node.column)  # type: ignore[arg-type]
+
+    def workdays(self, node: Node, path: str) -> object:
+        if node.kind != "seq" or not node.items:
+            self.fail(
+                node,
+                path,
+                f"expected a list of day names such as [mon, tue, wed], found {node.describe}",
+            )
+            return _INVALID
+        days: set[int] = set()
+        ok = True
+        for index, item in enumerate(node.items):
+            raw = self.scalar(item, f"{path}[{index}]", "a day name such as `mon`")
+            name = (raw or "").strip().lower()[:3] if raw else ""
+            full = (raw or "").strip().lower()
+            if name not in WEEKDAYS or (len(full) > 3 and not _full_day(full)):
+                if raw is not None:
+                    self.fail(
+                        item,
+                        f"{path}[{index}]",
+                        f"expected a day name ({', '.join(WEEKDAYS)}), found {item.describe}",
+                    )
+                ok = False
+                continue
+            days.add(WEEKDAYS.index(name))
+        return frozenset(days) if ok else _INVALID
+
+    def holidays(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "a country code such as `US` or `US-CA`")
+        if raw is None:
+            return _INVALID
+        code = raw.strip()
+        if code.lower() in ("none", "no", "off", "false"):
+            return None
+        problem = holiday_problem(code)
+        if problem:
+            self.fail(node, path, problem)
+            return _INVALID
+        return code
+
+    def timezone(self, node: Node, path: str) -> str | None:
+        raw = self.scalar(node, path, "an IANA time zone such as `America/New_York`")
+        if raw is None:
+            return None
+        name = raw.strip()
+        if not valid_zone(name):
+            hint = zone_suggestion(name)
+            maybe = f"; did you mean `{hint}`?" if hint else ""
+            self.fail(
+                node,
+                path,
+                f"unknown time zone {node.describe}{maybe} (expected an "
+                "IANA name such as `Europe/Berlin`)",
+            )
+            return None
+        return name
+
+    def points(self, node: Node, path: str) -> object:
+        if node.kind != "seq":
+            self.fail(node, path, f"expected a list of talking points, found {node.describe}")
+            return _INVALID
+        points: list[str] = []
+        ok = True
+        for index, item in enumerate(node.items):
+            where = f"{path}[{index}]"
+            raw = self.scalar(item, where, "a talking point (text)")
+            if raw is None:
+                ok = False
+                continue
+            problem = template_problem(raw)
+            if problem:
+                self.fail(item, where, problem)
+                ok = False
+                continue
+            points.append(raw.strip())
+        return tuple(points) if ok else _INVALID
+
+    def url(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "a link starting with https://")
+        if raw is None:
+            return _INVALID
+        value = raw.strip()
+        if not re.match(r"https?://[^\s/]+", value) or re.search(r"\s", value):
+            self.fail(
+                node,
+                path,
+                f"expected a link starting with https:// or http://, found {node.describe}",
+            )
+            return _INVALID
+        return value
+
+    def email(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "an email address")
+        if raw is None:
+            return _INVALID
+        value = raw.strip()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            self.fail(node, path, f"expected an email address, found {node.describe}")
+            return _INVALID
+        return value
+
+    def status(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "`open` or `closed`")
+        value = (raw or "").strip().lower()
+        if value not in ("open", "closed"):
+            if raw is not None:
+                self.fail(node, path, f"expected `open` or `closed`, found {node.describe}")
+            return _INVALID
+        return value
+
+    def role_id(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "an id such as `acme-spm`")
+        if raw is None:
+            return _INVALID
+        value = raw.strip()
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", value):
+            self.fail(
+                node,
+                path,
+                "expected an id of letters, digits, `.`, `_` and `-` (at "
+                f"most 64), found {node.describe}",
+            )
+            return _INVALID
+        return value
+
+
+_INVALID = object()
+"""Marks a value already reported as a problem."""
+
+
+def _full_day(name: str) -> bool:
+    return name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+_READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
+    "text": _Validator.text,
+    "date": lambda v, n, p: v.date(n, p) or _INVALID,
+    "datetime": _Validator.datetime,
+    "time": _Validator.time,
+    "duration": _Validator.duration,
+    "reminder": lambda v, n, p: v.optional_duration(n, p, zero_ok=True),
+    "prep": lambda v, n, p: v.optional_duration(n, p, zero_ok=False),
+    "offset": lambda v, n, p: v.offset(n, p) or _INVALID,
+    "follow_up": _Validator.follow_up,
+    "workdays": _Validator.workdays,
+    "holidays": _Validator.holidays,
+    "timezone": lambda v, n, p: v.timezone(n, p) or _INVALID,
+    "points": _Validator.points,
+    "url": _Validator.url,
+    "email": _Validator.email,
+    "status": _Validator.status,
+    "id": _Validator.role_id,
+}
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def derive_id(company: str, title: str, decided: date) -> str:
+    """A readable default id: `acme-corp-senior-product-manager-2026-09-03`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{company} {title}".lower()).strip("-")[:48].strip("-")
+    return f"{slug or 'role'}-{decided.isoformat()}"
+
+
+def template_problem(text: str) -> str | None:
+    """Why a talking-point template cannot be filled, or None if it can."""
+    try:
+        fields = [f for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
+        specs = [
+            (spec, conv)
+            for _, f, spec, conv in string.Formatter().parse(text)
+            if f is not None and (spec or conv)
+        ]
+    except ValueError as exc:
+        return f"cannot read the template ({exc}); write `{{{{` and `}}}}` for literal braces"
+    for name in fields:
+        if name not in PLACEHOLDERS:
+            hint = difflib.get_close_matches(name, PLACEHOLDERS, n=1, cutoff=0.6)
+            maybe = f"; did you mean {{{hint[0]}}}?" if hint else ""
+            shown = "{" + name + "}" if name else "{}"
+            return (
+                f"unknown placeholder {shown}{maybe} (known: "
+                + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                + ")"
+            )
+    if specs:
+        return "placeholders take no format spec or conversion (`:` or `!`)"
+    return None
+
+
+@cache
+def valid_zone(name: str) -> bool:
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone_suggestion(name: str) -> str | None:
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    by_lower = {z.lower(): z for z in zones}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    hint = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
+    if hint:
+        return hint[0]
+    cities = {z.rsplit("/", 1)[-1].lower(): z for z in zones}
+    city = name.replace(" ", "_").lower()
+    return cities.get(city)
+
+
+@cache
+def holiday_problem(code: str) -> str | None:
+    """Why `code` is not a holidays country (or country-subdivision), or None."""
+    import holidays
+
+    country, _, subdiv = code.partition("-")
+    supported = holidays.list_supported_countries()
+    if country.upper() not in supported or country != country.upper():
+        hint = difflib.get_close_matches(country.upper(), sorted(supported), n=1, cutoff=0.5)
+        maybe = f"; did you mean `{hint[0]}`?" if hint and hint[0] != country else ""
+        if country.upper() in supported:
+            maybe = f"; write it in capitals: `{code.upper()}`"
+        return (
+            f"unknown holiday country {code!r}{maybe} (expected an ISO 3166 code such as "
+            "`US`, `GB`, `DE`, or `US-CA` for a subdivision)"
+        )
+    if subdiv:
+        subdivisions = supported[country]
+        if subdiv not in subdivisions:
+            upper = {s.upper(): s for s in subdivisions}
+            hint = upper.get(subdiv.upper())
+            maybe = f"; did you mean `{country}-{hint}`?" if hint else ""
+            return (
+                f"unknown subdivision {subdiv!r} of {country}{maybe} (known: "
+                f"{', '.join(subdivisions[:12])}{', …' if len(subdivisions) > 12 else ''})"
+            )
+    return None
+
+
+def system_timezone() -> str:
+    """The machine's IANA zone name, or UTC when it cannot be told."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and valid_zone(tz):
+        return tz
+    try:
+        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        if valid_zone(name):
+            return name
+    except OSError:
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            if valid_zone(name):
+                return name
+    except OSError:
+        pass
+    return "UTC"
+
+
+def config_warnings(config: Config, today: date) -> list[Problem]:
+    """Things that are allowed but probably not what the user meant."""
+    out = list(config.warnings)
+    for role in config.roles:
+        path = role.path
+        if not role.open:
+            continue
+        if not (role.contact.phone or role.contact.email):
+            out.append(
+                Problem(
+                    config.path,
+                    role.line,
+                    role.column,
+                    f"{path}.contact",
+                    f"{role.contact.name} has no phone or email: add one so the "
+                    "call is one tap away",
+                    "warning",
+                )
+            )
+        if role.decided > today:
+            out.append(
+                Problem(
+                    config.path,
+                    role.line,
+                    role.column,
+                    f"{path}.decided",
+                    f"`decided` ({role.decided.isoformat()}) is in the future",
+                    "warning",
+                )
+            )
+    return out

@@ -1,0 +1,119 @@
+"""SPEC §3: what an event says. Plain text only; escaping is the calendar writer's job."""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .config import Role
+from .durations import describe_duration
+from .schedule import Call
+
+NEUTRAL_TITLE = "Follow-up call"
+
+
+class _Fields(dict[str, str]):
+    """Template values; only validated names ever reach here."""
+
+
+def fill(template: str, role: Role, elapsed: str) -> str:
+    """Fill one talking-point template (names were checked when the config was read)."""
+    values = _Fields(
+        company=role.company,
+        title=role.title,
+        contact=role.contact.name,
+        contact_first=role.contact.first_name,
+        hired=role.hired or "the new hire",
+        decided=long_date(role.decided),
+        elapsed=elapsed,
+        why_close=role.why_close or "how close it was",
+    )
+    return string.Formatter().vformat(template, (), values)
+
+
+def long_date(day: object) -> str:
+    """`3 September 2026`: unambiguous in every locale."""
+    return f"{day.day} {day:%B %Y}"  # type: ignore[attr-defined]
+
+
+def summary(call: Call) -> str:
+    label = f"{call.touch.after.label} follow-up"
+    return f"Call {call.role.contact.name} — {call.role.company} ({label})"
+
+
+def prep_summary(call: Call) -> str:
+    return f"Prepare: call {call.role.contact.name} — {call.role.company}"
+
+
+def alarm_text(call: Call) -> str:
+    when = describe_duration(call.role.settings.reminder or call.end - call.end)
+    return f"Call {call.role.contact.name} ({call.role.company}) in {when}"
+
+
+def _when(moment: datetime, zone: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%a} {long_date(local)}, {local:%H:%M} {local.tzname()} ({zone})"
+
+
+def description(call: Call, your_zone: str) -> str:
+    """The event body: why, what to say, when, and how to reach them."""
+    role, contact = call.role, call.role.contact
+    lines = [
+        f"Follow-up call about the {role.title} role at {role.company}"
+        + (f" ({call.number} of {call.of})" if call.of > 1 else "")
+        + "."
+    ]
+    lines += [
+        "",
+        "WHY YOU ARE CALLING",
+        f"- You came second for {role.title} at {role.company}; you heard on "
+        f"{long_date(role.decided)}.",
+        f"- Hired: {role.hired or 'not known'}.",
+    ]
+    if role.why_close:
+        lines.append(f"- Why it was close: {role.why_close}")
+    lines += ["", "TALKING POINTS"]
+    lines += [
+        f"{n}. {fill(p, role, call.touch.after.words)}"
+        for n, p in enumerate(role.settings.talking_points, 1)
+    ]
+    lines += ["", "WHEN", f"- Your time: {_when(call.start, your_zone)}"]
+    if call.zone != your_zone:
+        lines.append(f"- {contact.first_name}'s time: {_when(call.start, call.zone)}")
+    if call.moved_because:
+        lines.append(
+            f"- Moved from {call.planned:%a} {long_date(call.planned)} ({call.moved_because})."
+        )
+    if call.touch.at is not None:
+        lines.append("- Pinned in the config with `at:`.")
+    lines += ["", "CONTACT", contact.name + (f", {contact.title}" if contact.title else "")]
+    lines += [
+        f"{label}: {value}"
+        for label, value in (
+            ("Phone", contact.phone),
+            ("Email", contact.email),
+            ("LinkedIn", contact.linkedin),
+        )
+        if value
+    ]
+    if role.posting:
+        lines += ["", f"Posting: {role.posting}"]
+    if role.notes:
+        lines += ["", "NOTES", role.notes]
+    return "\n".join(lines)
+
+
+def prep_description(call: Call, your_zone: str) -> str:
+    return "\n".join(
+        [
+            f"Prepare for the call with {call.role.contact.name} about the {call.role.title} role "
+            f"at {call.role.company}.",
+            f"The call: {_when(call.start, your_zone)}.",
+            "Reread the talking points in the call's event, and note one thing you can offer.",
+        ]
+    )
+
+
+def url(role: Role) -> str | None:
+    return role.contact.linkedin or role.posting

@@ -1,0 +1,196 @@
+"""Offsets (calendar arithmetic: "3 months") and durations (clock arithmetic: "20 minutes").
+
+Both accept plain English (`1 month 2 weeks`), a bare integer where it makes sense, and
+ISO 8601 (`P90D`, `PT30M`). An offset keeps the units the user wrote, for the event title,
+and has a canonical form for identity, so `2 weeks` and `14 days` name the same touchpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+_WORD = re.compile(r"(\d+)\s*([a-z]+)")
+_ISO_DATE = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+_ISO_TIME = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_OFFSET_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+_DURATION_UNITS = {"minute": 60, "min": 60, "hour": 3600, "day": 86400, "week": 604800}
+_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+class ValueProblem(ValueError):
+    """A value that does not parse; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Offset:
+    """How long after `decided` a touchpoint falls."""
+
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+
+    def after(self, day: date) -> date:
+        """Calendar arithmetic: Nov 30 + 3 months is the end of February."""
+        return day + relativedelta(
+            years=self.years, months=self.months, days=self.days + 7 * self.weeks
+        )
+
+    @property
+    def canonical(self) -> str:
+        """The identity of the offset, whatever units were used to write it."""
+        months = 12 * self.years + self.months
+        days = 7 * self.weeks + self.days
+        return "P" + (f"{months}M" if months else "") + (f"{days}D" if days or not months else "")
+
+    @property
+    def label(self) -> str:
+        """`90-day`, `3-month`, `1-month-2-week`: as the user wrote it, for titles."""
+        parts = [f"{n}-{unit}" for n, unit in self._parts()]
+        return "-".join(parts) if parts else "0-day"
+
+    @property
+    def words(self) -> str:
+        """Roughly how long, in words: 90 days is "three months", for talking points."""
+        months = 12 * self.years + self.months
+        days = 7 * self.weeks + self.days
+        if self.weeks and not (months or self.days):
+            return _plural(self.weeks, "week")
+        if months and days < 15:
+            return _plural(months // 12, "year") if months % 12 == 0 else _plural(months, "month")
+        total = days + round(months * 30.44)
+        if total < 14:
+            return _plural(total, "day")
+        if total < 28:
+            return _plural(round(total / 7), "week")
+        if total < 365 - 15:
+            return _plural(round(total / 30.44), "month")
+        return _plural(round(total / 365.25), "year")
+
+    def _parts(self) -> list[tuple[int, str]]:
+        named = (
+            ("year", self.years),
+            ("month", self.months),
+            ("week", self.weeks),
+            ("day", self.days),
+        )
+        return [(n, unit) for unit, n in named if n]
+
+
+def _plural(n: int, unit: str) -> str:
+    word = _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+    return f"{word} {unit}" + ("" if n == 1 else "s")
+
+
+def parse_offset(text: str) -> Offset:
+    """`90 days`, `1 month 2 weeks`, `90`, `P3M`."""
+    raw = text.strip()
+    if re.fullmatch(r"\d+", raw):
+        return Offset(days=int(raw))
+    if raw.upper().startswith("P"):
+        match = _ISO_DATE.fullmatch(raw.upper())
+        if not match or raw.upper() == "P":
+            raise ValueProblem(_offset_hint(text))
+        years, months, weeks, days = (int(g or 0) for g in match.groups())
+        return Offset(years, months, weeks, days)
+    amounts = {"years": 0, "months": 0, "weeks": 0, "days": 0}
+    pos = 0
+    found = False
+    for match in _WORD.finditer(raw.lower()):
+        if raw[pos : match.start()].strip(" ,") not in ("", "and"):
+            raise ValueProblem(_offset_hint(text))
+        unit = _OFFSET_UNITS.get(match.group(2).removesuffix("s"))
+        if unit is None:
+            raise ValueProblem(_offset_hint(text))
+        amounts[unit] += int(match.group(1))
+        pos, found = match.end(), True
+    if not found or raw[pos:].strip():
+        raise ValueProblem(_offset_hint(text))
+    return Offset(**amounts)
+
+
+def _offset_hint(text: str) -> str:
+    return (
+        f"expected an offset such as `90 days`, `3 months`, `1 month 2 weeks` or `P90D`, "
+        f"found {text!r}"
+    )
+
+
+def parse_duration(text: str, *, allow_bare: bool = False) -> timedelta:
+    """`20 minutes`, `1 hour 30 minutes`, `1 day`, `PT30M`; bare integers are minutes."""
+    raw = text.strip()
+    if allow_bare and re.fullmatch(r"\d+", raw):
+        return timedelta(minutes=int(raw))
+    if raw.upper().startswith("P"):
+        match = _ISO_TIME.fullmatch(raw.upper())
+        if not match or raw.upper() in ("P", "PT") or raw.upper().endswith("T"):
+            raise ValueProblem(_duration_hint(text))
+        weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    seconds = 0
+    pos = 0
+    found = False
+    for match in _WORD.finditer(raw.lower()):
+        if raw[pos : match.start()].strip(" ,") not in ("", "and"):
+            raise ValueProblem(_duration_hint(text))
+        unit = _DURATION_UNITS.get(match.group(2).removesuffix("s"))
+        if unit is None:
+            raise ValueProblem(_duration_hint(text))
+        seconds += int(match.group(1)) * unit
+        pos, found = match.end(), True
+    if not found or raw[pos:].strip():
+        raise ValueProblem(_duration_hint(text))
+    return timedelta(seconds=seconds)
+
+
+def _duration_hint(text: str) -> str:
+    return f"expected a duration such as `20 minutes`, `1 hour`, `1 day` or `PT30M`, found {text!r}"
+
+
+def format_duration(value: timedelta) -> str:
+    """RFC 5545 DURATION text: `PT30M`, `P1D`, `-PT30M`."""
+    sign = "-" if value < timedelta(0) else ""
+    total = int(abs(value).total_seconds())
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    out = f"{sign}P"
+    if days:
+        out += f"{days}D"
+    if hours or minutes or seconds or not days:
+        out += "T"
+        out += f"{hours}H" if hours else ""
+        out += f"{minutes}M" if minutes else ""
+        out += f"{seconds}S" if seconds or (not hours and not minutes) else ""
+    return out
+
+
+def describe_duration(value: timedelta) -> str:
+    """`30 minutes`, `1 hour 30 minutes`, `1 day`: for alarm texts."""
+    total = int(value.total_seconds()) // 60
+    days, rest = divmod(total, 1440)
+    hours, minutes = divmod(rest, 60)
+    parts = [
+        f"{n} {unit}" + ("" if n == 1 else "s")
+        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+        if n
+    ]
+    return " ".join(parts) or "0 minutes"

@@ -1,0 +1,42 @@
+"""One error hierarchy: every user mistake becomes a located Problem, translated once by the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a config file, with where it is."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        head = f"{where}: {self.path}: " if self.path else f"{where}: "
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{head}{prefix}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class RunnerupError(Exception):
+    """Base of every error a user can cause; the CLI prints it and exits 1."""
+
+
+class ConfigError(RunnerupError):
+    """A config that cannot be used; carries every problem found, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(RunnerupError):
+    """The output (or --previous) file cannot be read or written as asked."""

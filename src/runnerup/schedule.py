@@ -1,0 +1,155 @@
+"""SPEC §2: from roles to calls at exact instants. Pure: no clock, no files."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from .config import Config, Role, Touch
+from .errors import Problem
+
+UTC = timezone.utc
+_UID_NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4a8e-9b0b-52756e6e6572")
+_MAX_SHIFT = 400  # days a date may move before we give up (a workday list always matches)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One follow-up call, placed in time."""
+
+    role: Role
+    touch: Touch
+    number: int  # 1-based position in the role's cadence
+    of: int
+    zone: str  # the contact's zone
+    start: datetime  # aware, UTC
+    end: datetime
+    planned: date  # `decided` + offset, before moving off days off
+    moved_because: str | None  # why the date moved ("Saturday", "Thanksgiving Day")
+    prep_day: date | None  # the all-day prep block, in your zone
+
+    @property
+    def uid(self) -> str:
+        return touch_uid(self.role.id, self.touch.after.canonical)
+
+    @property
+    def prep_uid(self) -> str:
+        return touch_uid(self.role.id, self.touch.after.canonical, "prep")
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(ZoneInfo(self.zone))
+
+
+def touch_uid(role_id: str, after: str, kind: str = "call") -> str:
+    """A UUID that is stable for (role id, offset) and says nothing about either."""
+    return str(uuid.uuid5(_UID_NAMESPACE, f"{kind}\x00{role_id}\x00{after}"))
+
+
+def schedule(config: Config) -> list[Call]:
+    """Every call of every open role, soonest first (ties by UID, so the order is stable)."""
+    calls = [
+        call
+        for role in config.roles
+        if role.open
+        for call in role_calls(role, config.zone_of(role), config.timezone)
+    ]
+    calls.sort(key=lambda c: (c.start, c.uid))
+    return calls
+
+
+def role_calls(role: Role, zone: str, your_zone: str) -> list[Call]:
+    s = role.settings
+    touches = s.follow_up
+    calls = []
+    for number, touch in enumerate(touches, 1):
+        planned = touch.after.after(role.decided)
+        if touch.at is not None:
+            local, moved_because = touch.at, None
+        else:
+            day, moved_because = next_free_day(planned, s.workdays, s.holidays, step=1)
+            local = datetime.combine(day, s.call_time)
+        start = to_utc(local, zone)
+        prep_day = None
+        if s.prep is not None:
+            yours = start.astimezone(ZoneInfo(your_zone))
+            prep_day, _ = next_free_day((yours - s.prep).date(), s.workdays, s.holidays, step=-1)
+            if s.prep < timedelta(days=1) and prep_day == yours.date():
+                prep_day, _ = next_free_day(
+                    prep_day - timedelta(days=1), s.workdays, s.holidays, step=-1
+                )
+        calls.append(
+            Call(
+                role,
+                touch,
+                number,
+                len(touches),
+                zone,
+                start,
+                start + s.duration,
+                planned,
+                moved_because,
+                prep_day,
+            )
+        )
+    return calls
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """Wall-clock time in `zone` to UTC. A time skipped by a DST jump lands after the jump
+    (02:30 on a spring-forward night is 03:30); a repeated time takes its first occurrence."""
+    return local.replace(tzinfo=ZoneInfo(zone), fold=0).astimezone(UTC)
+
+
+def next_free_day(
+    day: date, workdays: frozenset[int], country: str | None, *, step: int
+) -> tuple[date, str | None]:
+    """The first day from `day` (forward for calls, back for prep) that is a workday and
+    not a public holiday; and why the first day was skipped."""
+    reason = None
+    for _ in range(_MAX_SHIFT):
+        holiday = holiday_name(day, country) if country else None
+        if day.weekday() in workdays and holiday is None:
+            return day, reason
+        if reason is None:
+            reason = holiday or day.strftime("%A")
+        day += timedelta(days=step)
+    raise AssertionError("no workday within a year")  # workdays is never empty
+
+
+def holiday_name(day: date, country: str) -> str | None:
+    return _holidays(country, day.year).get(day)
+
+
+@lru_cache(maxsize=512)
+def _holidays(country: str, year: int) -> dict[date, str]:
+    """One country's holidays for one year, computed once (the package is slow to build)."""
+    import holidays
+
+    code, _, subdiv = country.partition("-")
+    table = holidays.country_holidays(code, subdiv=subdiv or None, years=year, language="en_US")
+    return {day: "; ".join(sorted(set(name.split("; ")))) for day, name in table.items()}
+
+
+def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
+    """A call already in the past is worth a word: close the role or pin a new time."""
+    out = []
+    zone = ZoneInfo(config.timezone)
+    for call in calls:
+        if call.start.astimezone(zone).date() < today:
+            out.append(
+                Problem(
+                    config.path,
+                    call.touch.line or call.role.line,
+                    call.touch.column or call.role.column,
+                    f"{call.role.path}.follow_up",
+                    f"the {call.touch.after.label} call with {call.role.contact.name} "
+                    f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past; close the "
+                    "role or pin a new time with `at:`",
+                    "warning",
+                )
+            )
+    return out

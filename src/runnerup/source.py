@@ -1,0 +1,243 @@
+"""Read YAML safely into a tree that remembers where every value came from.
+
+PyYAML's constructors lose positions, silently keep the last of two equal keys, and build
+`!!python/...` objects on request. So runnerup only *composes* the document (no object is
+ever constructed) and turns the node graph into `Node`s itself: every scalar stays text
+with its line and column, and the validator decides what the text means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError, Problem
+
+try:  # libyaml keeps line numbers too, and composes several times faster.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 32 * 1024 * 1024
+"""Larger files are refused before parsing; 50,000 roles fit in about 15 MB."""
+
+_EXTRA_NODES = 100_000
+"""How many nodes aliases may add beyond the file's own: plenty for `<<: *defaults`,
+far too few for a billion-laughs bomb."""
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _TAG + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Node:
+    """A located YAML value: `kind` is "scalar", "null", "map" or "seq"."""
+
+    kind: str
+    line: int
+    column: int
+    text: str = ""
+    quoted: bool = False
+    items: list[Node] = field(default_factory=list)
+    entries: dict[str, tuple[Node, Node]] = field(default_factory=dict)  # key -> (key, value)
+
+    @property
+    def describe(self) -> str:
+        """How the value looks, for "expected X, found Y" messages."""
+        if self.kind == "scalar":
+            shown = self.text if len(self.text) <= 40 else self.text[:37] + "..."
+            return repr(shown)
+        return {"null": "nothing", "map": "a mapping", "seq": "a list"}[self.kind]
+
+
+def read_config_bytes(path: Path) -> bytes:
+    """Read a config file, refusing oversized ones before touching their content."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ConfigError(
+                [
+                    _problem(
+                        shown,
+                        1,
+                        1,
+                        f"file is {size:,} bytes; the most runnerup reads is {MAX_BYTES:,}",
+                    )
+                ]
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            [
+                _problem(
+                    shown, 1, 1, "file not found; run `runnerup init` to create a starter config"
+                )
+            ]
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError([_problem(shown, 1, 1, "is a folder, not a config file")]) from None
+    except OSError as exc:
+        raise ConfigError([_problem(shown, 1, 1, f"cannot read: {exc.strerror}")]) from None
+
+
+def parse_yaml(data: bytes, filename: str) -> Node:
+    """Compose `data` into a located tree; raise ConfigError with every position known."""
+    if len(data) > MAX_BYTES:
+        raise ConfigError(
+            [
+                _problem(
+                    filename,
+                    1,
+                    1,
+                    f"input is {len(data):,} bytes; the most runnerup reads is {MAX_BYTES:,}",
+                )
+            ]
+        )
+    text = _decode(data, filename)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            what = f"{exc.context}, {exc.problem}"
+        raise ConfigError([_problem(filename, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([_problem(filename, 1, 1, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ConfigError([_problem(filename, 1, 1, "YAML nested too deeply")]) from None
+    if root is None:
+        return Node("null", 1, 1)
+    builder = _Builder(filename, _count_lines(text))
+    tree = builder.build(root)
+    if builder.problems:
+        raise ConfigError(builder.problems)
+    return tree
+
+
+def _decode(data: bytes, filename: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ConfigError(
+            [
+                _problem(
+                    filename,
+                    line,
+                    column,
+                    f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def _count_lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def _problem(filename: str, line: int, column: int, message: str, path: str = "") -> Problem:
+    return Problem(filename, line, column, path, message)
+
+
+class _Builder:
+    """Turns composed yaml nodes into Nodes, checking tags, keys and alias expansion."""
+
+    def __init__(self, filename: str, lines: int) -> None:
+        self.filename = filename
+        self.problems: list[Problem] = []
+        # A generous budget: each line holds at most a few nodes of its own.
+        self.budget = 4 * lines + _EXTRA_NODES
+        self.active: set[int] = set()
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(
+            _problem(self.filename, node.start_mark.line + 1, node.start_mark.column + 1, message)
+        )
+
+    def build(self, node: yaml.Node) -> Node:
+        self.budget -= 1
+        if self.budget < 0:
+            raise ConfigError(
+                [
+                    _problem(
+                        self.filename,
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                        "aliases expand to too many values (is this an alias bomb?)",
+                    )
+                ]
+            )
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if node.tag not in _ALLOWED_TAGS:
+            self.fail(
+                node,
+                f"tag {_short_tag(node.tag)} is not allowed: runnerup reads "
+                "plain YAML (text, numbers, lists, mappings) only",
+            )
+            return Node("null", line, column)
+        if isinstance(node, yaml.ScalarNode):
+            quoted = node.style in ("'", '"', "|", ">")
+            if not quoted and node.tag == _TAG + "null" and node.value in _NULLS:
+                return Node("null", line, column)
+            return Node("scalar", line, column, text=node.value, quoted=quoted)
+        if id(node) in self.active:
+            self.fail(node, "an alias refers to a value that contains it")
+            return Node("null", line, column)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return Node("seq", line, column, items=[self.build(n) for n in node.value])
+            assert isinstance(node, yaml.MappingNode)
+            return self._mapping(node, line, column)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Node:
+        entries: dict[str, tuple[Node, Node]] = {}
+        merged: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                for source in self._merge_sources(value_node):
+                    for name, pair in source.entries.items():
+                        merged.setdefault(name, pair)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be plain text, not a list or mapping")
+                continue
+            key = self.build(key_node)
+            name = key.text
+            if name in entries:
+                first = entries[name][0]
+                self.fail(
+                    key_node,
+                    f"duplicate key {name!r} (first at line {first.line}); "
+                    "YAML would silently keep only the last one",
+                )
+                continue
+            entries[name] = (key, self.build(value_node))
+        for name, pair in merged.items():
+            entries.setdefault(name, pair)
+        return Node("map", line, column, entries=entries)
+
+    def _merge_sources(self, value: yaml.Node) -> list[Node]:
+        built = self.build(value)
+        sources = built.items if built.kind == "seq" else [built]
+        good = [s for s in sources if s.kind == "map"]
+        if len(good) != len(sources):
+            self.fail(value, "`<<` merges mappings only")
+        return good
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
