@@ -317,9 +317,11 @@ class _Validator:
             return {}
         known = {k.name for k in keys}
         values: dict[str, Node] = {}
+        self.suggested: set[str] = set()  # a typo already reported stands for the missing key
         for name, (key_node, value) in node.entries.items():
             if name not in known:
                 hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+                self.suggested.update(hint)
                 maybe = f"; did you mean `{hint[0]}`?" if hint else ""
                 self.fail(
                     key_node,
@@ -329,6 +331,8 @@ class _Validator:
                 continue
             values[name] = value
         for k in keys:
+            if k.name in self.suggested and k.name not in values:
+                continue
             if k.required and (k.name not in values or values[k.name].kind == "null"):
                 where = values.get(k.name, node)
                 self.fail(where, _join(path, k.name), f"`{k.name}` is required")
@@ -339,6 +343,8 @@ class _Validator:
             top = {"roles": tree}
         elif tree.kind == "map":
             top = self.section(tree, "", KEYS["top"])
+            if "roles" in self.suggested and "roles" not in top:
+                top["roles"] = Node("seq", tree.line, tree.column)
         else:
             self.fail(
                 tree,
@@ -579,7 +585,7 @@ class _Validator:
         try:
             value = parse_duration(raw, allow_bare=True)
         except ValueProblem as exc:
-            self.fail(node, path, f"{exc}, or `none`")
+            self.fail(node, path, str(exc).replace(", found", ", or `none`; found", 1))
             return _INVALID
         if value < timedelta(0) or (value == timedelta(0) and not zero_ok):
             self.fail(node, path, f"expected a positive duration or `none`, found {node.describe}")

@@ -1,0 +1,59 @@
+"""Shared fixtures: a pinned clock and zone, a CLI runner, and configs written to tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_config.yaml"
+EPOCH = 1_795_000_000  # 2026-11-18T09:46:40Z: "now" for every build in the tests
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test depends on the wall clock or the machine's zone."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.setenv("TZ", "America/New_York")
+    monkeypatch.delenv("RUNNERUP_CONFIG", raising=False)
+    monkeypatch.delenv("RUNNERUP_TOKEN", raising=False)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+WriteConfig = Callable[..., Path]
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> WriteConfig:
+    """Write YAML (dedented) to tmp_path/NAME and return its path."""
+
+    def write(text: str, name: str = "runnerup.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+MINIMAL = """\
+calendar:
+  name: Test calendar
+  timezone: America/New_York
+roles:
+  - company: Acme Corp
+    title: Senior Product Manager
+    decided: 2026-09-03
+    id: acme-spm
+    contact:
+      name: Dana Whitfield
+      phone: "+1 555 0100"
+      timezone: America/Chicago
+"""
