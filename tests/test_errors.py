@@ -280,7 +280,7 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path, runner: CliRun
 
 
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
-    with pytest.raises(ConfigError, match="nested too deeply|YAML"):
+    with pytest.raises(ConfigError, match=r"nested too deeply|YAML"):
         parse_config(b"roles: " + b"[" * 100_000, "c.yaml")
 
 
