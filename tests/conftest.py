@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_config.yaml"
-EPOCH = 1_795_000_000  # 2026-11-18T09:46:40Z: "now" for every build in the tests
+EPOCH = 1_795_000_000  # 2026-11-18T11:06:40Z: "now" for every build in the tests
 
 
 @pytest.fixture(autouse=True)
