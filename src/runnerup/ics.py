@@ -38,6 +38,8 @@ _CTL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def escape(text: str) -> str:
     """TEXT escaping (RFC 5545 §3.3.11): a newline in a note stays text, never a new line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Line separators that some parsers split on (Python's str.splitlines among them).
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
     text = _CTL.sub("", text)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
