@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_calcurse(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
 
 
 def test_khal(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
-    khal = shutil.which("khal")
+    khal = shutil.which("khal", path=str(Path(sys.executable).parent)) or shutil.which("khal")
     if not khal:
         pytest.skip("khal is not installed (pip install khal)")
     path, expected = sample_ics
