@@ -117,6 +117,16 @@ def test_check_reports_errors_and_exits_1(runner: CliRunner, write_config) -> No
     assert result.stdout == f"{path}: 2 errors, 0 warnings\n"
 
 
+def test_agenda_on_a_bad_config_says_how_many_errors(runner: CliRunner, write_config) -> None:
+    path = write_config(MINIMAL.replace("decided: 2026-09-03", "decided: 2026-02-30"))
+    result = runner.invoke(main, ["agenda", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        ":7:14: roles[0].decided: 2026-02-30 is not a real date (day "
+        "is out of range for month)\n1 error\n"
+    )
+
+
 def test_check_warnings(runner: CliRunner, write_config) -> None:
     text = MINIMAL.replace('      phone: "+1 555 0100"\n', "").replace(
         "calendar:\n  name: Test calendar\n  timezone: America/New_York\n", ""

@@ -123,6 +123,11 @@ CASES: dict[str, tuple[str, str]] = {
         "c.yaml:10:15: roles[0].holidays: unknown subdivision 'ZZ' of US (known: AK, AL, AR, "
         "AS, AZ, CA, CO, CT, DC, DE, FL, GA, …)",
     ),
+    "no holidays written as no": (
+        cfg(ROLE + "    holidays: no\n"),
+        "c.yaml:10:15: roles[0].holidays: for no holidays write `none`, found 'no' (for Norway "
+        "write `NO`)",
+    ),
     "offset": (
         cfg(ROLE + "    follow_up: ninety days\n"),
         "c.yaml:10:16: roles[0].follow_up: expected an offset such as `90 days`, `3 months`, "

@@ -233,7 +233,15 @@ def test_prep_skips_holidays_backwards() -> None:
 def test_moved_calls_say_why() -> None:
     (call,) = calls_for("    holidays: US\n", decided="2026-04-04")
     assert call.planned == date(2026, 7, 3)
-    assert call.moved_because == "Independence Day (observed)"
+    assert call.moved_because == "Independence Day (observed), Independence Day, Sunday"
+
+
+def test_norway_is_a_country_and_none_means_none() -> None:
+    # 25 Dec 2026 is a Friday; Norway also keeps 26 Dec, a Saturday.
+    (call,) = calls_for('    holidays: "NO"\n', decided="2026-09-26", zone="Europe/Oslo")
+    assert call.start.date() == date(2026, 12, 28)
+    (call,) = calls_for("    holidays: none\n", decided="2026-09-26", zone="Europe/Oslo")
+    assert call.start.date() == date(2026, 12, 25)
 
 
 @pytest.mark.parametrize(

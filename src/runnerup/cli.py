@@ -28,9 +28,8 @@ class _Group(click.Group):
             for problem in exc.problems:
                 _echo_problem(problem)
             count = len(exc.problems)
-            click.secho(
-                f"{count} error{'s' if count != 1 else ''}; nothing was written", fg="red", err=True
-            )
+            tail = "; nothing was written" if ctx.invoked_subcommand == "build" else ""
+            click.secho(f"{count} error{'s' if count != 1 else ''}{tail}", fg="red", err=True)
             ctx.exit(1)
         except RunnerupError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
@@ -46,8 +45,11 @@ def _config_path(value: Path | None) -> Path:
     return value if value is not None else Path("runnerup.yaml")
 
 
-def _today(value: datetime | None) -> date:
-    return value.date() if value else date.today()
+def _today(value: datetime | None, zone: str) -> date:
+    """`--today`, else today's date in your calendar's zone (not the machine's)."""
+    from zoneinfo import ZoneInfo
+
+    return value.date() if value else datetime.now(ZoneInfo(zone)).date()
 
 
 config_argument = click.argument(
@@ -119,7 +121,7 @@ def check(configs: tuple[Path, ...], fmt: str, today: datetime | None) -> None:
             Path(os.environ["RUNNERUP_CONFIG"]) if os.environ.get("RUNNERUP_CONFIG") else None
         )
     ]
-    reports = [check_file(p, _today(today)) for p in paths]
+    reports = [check_file(p, today.date() if today else None) for p in paths]
     failed = any(r.errors for r in reports)
     if fmt == "json":
         click.echo(
@@ -240,7 +242,9 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
     from .schedule import schedule
 
     cfg = load_config(_config_path(config))
-    items = upcoming(schedule(cfg), _today(today), cfg.timezone, everything=everything)
+    items = upcoming(
+        schedule(cfg), _today(today, cfg.timezone), cfg.timezone, everything=everything
+    )
     if as_json:
         click.echo(json.dumps([item.as_dict() for item in items], indent=2))
         return

@@ -682,8 +682,15 @@ class _Validator:
         if raw is None:
             return _INVALID
         code = raw.strip()
-        if code.lower() in ("none", "no", "off", "false"):
+        if code.lower() == "none":
             return None
+        if code in ("no", "off", "false", "No", "Off", "False"):
+            self.fail(
+                node,
+                path,
+                f"for no holidays write `none`, found {node.describe} (for Norway write `NO`)",
+            )
+            return _INVALID
         problem = holiday_problem(code)
         if problem:
             self.fail(node, path, problem)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .config import config_warnings, load_config
 from .errors import ConfigError, Problem
@@ -50,13 +51,16 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def check_file(path: Path, today: date) -> Report:
+def check_file(path: Path, today: date | None) -> Report:
+    """Check one config; `today` None means today in the config's own zone."""
     report = Report(str(path))
     try:
         config = load_config(path)
     except ConfigError as exc:
         report.errors = list(exc.problems)
         return report
+    if today is None:
+        today = datetime.now(ZoneInfo(config.timezone)).date()
     calls = schedule(config)
     report.roles, report.calls = len(config.roles), len(calls)
     report.warnings = config_warnings(config, today) + past_warnings(config, calls, today)

@@ -108,14 +108,15 @@ def next_free_day(
     day: date, workdays: frozenset[int], country: str | None, *, step: int
 ) -> tuple[date, str | None]:
     """The first day from `day` (forward for calls, back for prep) that is a workday and
-    not a public holiday; and why the first day was skipped."""
-    reason = None
+    not a public holiday; and why the days before it were skipped."""
+    reasons: list[str] = []
     for _ in range(_MAX_SHIFT):
         holiday = holiday_name(day, country) if country else None
         if day.weekday() in workdays and holiday is None:
-            return day, reason
-        if reason is None:
-            reason = holiday or day.strftime("%A")
+            return day, ", ".join(reasons) or None
+        reason = holiday or day.strftime("%A")
+        if reason not in reasons:
+            reasons.append(reason)
         day += timedelta(days=step)
     raise AssertionError("no workday within a year")  # workdays is never empty
 
