@@ -105,6 +105,11 @@ class Role:
     path: str = "roles[0]"  # where it is in the config, for messages
     line: int = 0
     column: int = 0
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)  # positions
+
+    def where(self, key: str) -> tuple[int, int]:
+        """Line and column of one of the role's keys' values (the role's own if absent)."""
+        return self.keys.get(key, (self.line, self.column))
 
     @property
     def open(self) -> bool:
@@ -473,6 +478,7 @@ class _Validator:
             path=path,
             line=node.line,
             column=node.column,
+            keys={name: (value.line, value.column) for name, value in values.items()},
             **optional,
         )  # type: ignore[arg-type]
         return role
@@ -939,8 +945,7 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
             out.append(
                 Problem(
                     config.path,
-                    role.line,
-                    role.column,
+                    *role.where("contact"),
                     f"{path}.contact",
                     f"{role.contact.name} has no phone or email: add one so the "
                     "call is one tap away",
@@ -951,8 +956,7 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
             out.append(
                 Problem(
                     config.path,
-                    role.line,
-                    role.column,
+                    *role.where("decided"),
                     f"{path}.decided",
                     f"`decided` ({role.decided.isoformat()}) is in the future",
                     "warning",
