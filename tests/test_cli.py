@@ -145,7 +145,7 @@ def test_check_warnings(runner: CliRunner, write_config) -> None:
     ]
     future = runner.invoke(main, ["check", str(path), "--today", "2026-09-01"])
     assert (
-        f"{path}:2:5: roles[0].decided: warning: `decided` (2026-09-03) is in the future"
+        f"{path}:4:14: roles[0].decided: warning: `decided` (2026-09-03) is in the future"
         in future.stderr
     )
 
