@@ -1,0 +1,39 @@
+"""The README's quick start is the contract with a new user: keep it true."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from runnerup.cli import main
+
+from .conftest import ROOT, SAMPLE
+
+
+def quick_start() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", readme, flags=re.S)
+    assert block, "README has no sh code block"
+    return [line.split("#")[0].strip() for line in block.group(1).splitlines()]
+
+
+def test_quick_start_is_two_commands() -> None:
+    assert quick_start() == [
+        "pip install . && runnerup build sample_config.yaml",
+        "pip install '.[test]' && python -m pytest",
+    ]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    last = [line for line in script.splitlines() if line and not line.startswith("#")][-1]
+    assert last == quick_start()[1]
+
+
+def test_sample_config_builds_without_errors(runner: CliRunner, tmp_path) -> None:
+    result = runner.invoke(main, ["check", str(SAMPLE), "--today", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "sample.ics"
+    assert runner.invoke(main, ["build", str(SAMPLE), "-o", str(out)]).exit_code == 0
+    assert out.read_bytes().count(b"BEGIN:VEVENT") == 7
