@@ -264,5 +264,30 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
         click.secho(line, fg="red" if item.overdue else None)
 
 
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of stdout (runnerup.schema.json by convention).",
+)
+def schema(output: Path | None) -> None:
+    """Print the config's JSON Schema (draft 2020-12), for editors and CI.
+
+    Generated from the same key list the validator uses. `runnerup init` writes it next
+    to the config and points the yaml-language-server modeline at it.
+    """
+    from .schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .build import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"wrote {output}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
