@@ -81,18 +81,54 @@ def main() -> None:
     "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default="runnerup.yaml"
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: Path, force: bool) -> None:
-    """Write a commented starter config (your time zone filled in)."""
+@click.option(
+    "--schema/--no-schema",
+    default=True,
+    show_default=True,
+    help="Also write runnerup.schema.json beside the config, and point editors at it.",
+)
+@click.option(
+    "--gitattributes/--no-gitattributes",
+    default=None,
+    help="Add `*.ics -text` to .gitattributes beside the config, so git never rewrites "
+    "the calendar's CRLF line endings (default: ask on a terminal, else no).",
+)
+def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> None:
+    """Write a commented starter config (your time zone filled in).
+
+    With the JSON Schema beside it, VS Code's YAML extension completes and checks keys
+    as you type (see docs/editing.md).
+    """
     from .build import write_atomic
     from .config import system_timezone
-    from .starter import starter_config
+    from .schema import SCHEMA_FILE, schema_text
+    from .starter import add_gitattributes, starter_config
 
     if path.exists() and not force:
         raise click.UsageError(
             f"{path} already exists; pass --force to overwrite it, or name another file"
         )
-    write_atomic(path, starter_config(system_timezone()).encode("utf-8"))
+    text = starter_config(system_timezone(), SCHEMA_FILE if schema else None)
+    write_atomic(path, text.encode("utf-8"))
     click.echo(f"wrote {path}; add your roles, then run `runnerup check {path}`")
+    if schema:
+        schema_path = path.parent / SCHEMA_FILE
+        write_atomic(schema_path, schema_text().encode("utf-8"))
+        click.echo(f"wrote {schema_path}: editors complete and check keys with it")
+    if gitattributes is None and sys.stdin.isatty():
+        gitattributes = click.confirm(
+            "Add `*.ics -text` to .gitattributes, so git never rewrites the .ics line endings?",
+            default=True,
+        )
+    attributes = path.parent / ".gitattributes"
+    if gitattributes:
+        changed = add_gitattributes(path.parent)
+        click.echo(f"{'added' if changed else 'kept'} `*.ics -text` in {attributes}")
+    elif gitattributes is None:
+        click.echo(
+            "tip: `runnerup init --gitattributes` (or `*.ics -text` in .gitattributes) "
+            "keeps git from rewriting the .ics line endings"
+        )
 
 
 @main.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 STARTER = """\
 # runnerup config: the roles you came second for, and when to call back.
 # Every key is described in docs/config.md in runnerup's source.
@@ -36,5 +38,35 @@ roles: []
 """
 
 
-def starter_config(timezone: str) -> str:
-    return STARTER.format(timezone=timezone)
+MODELINE = "# yaml-language-server: $schema={schema}\n"
+"""Points VS Code's YAML extension (and any yaml-language-server) at the JSON Schema."""
+
+GITATTRIBUTES_LINE = "*.ics -text"
+"""The calendar's CRLF line endings are part of the format: git must never convert them."""
+
+
+def starter_config(timezone: str, schema: str | None = None) -> str:
+    """The starter text; with `schema`, a first line that points editors at that schema."""
+    text = STARTER.format(timezone=timezone)
+    return MODELINE.format(schema=schema) + text if schema else text
+
+
+def add_gitattributes(folder: Path) -> bool:
+    """Append `*.ics -text` to folder/.gitattributes unless an `*.ics` rule is there.
+
+    Returns whether the file changed. Written atomically, like everything runnerup writes.
+    """
+    from .build import write_atomic
+
+    path = folder / ".gitattributes"
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = ""
+    for line in old.splitlines():
+        parts = line.split()
+        if parts[:1] == ["*.ics"] and {"-text", "binary"} & set(parts[1:]):
+            return False
+    separator = "" if not old or old.endswith("\n") else "\n"
+    write_atomic(path, (old + separator + GITATTRIBUTES_LINE + "\n").encode("utf-8"))
+    return True
