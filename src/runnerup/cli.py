@@ -325,5 +325,176 @@ def schema(output: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
+# --------------------------------------------------------------------------- editing
+
+
+def _edit_config(value: Path | None) -> Path:
+    """The edit commands take the file as -c, since their arguments are role ids."""
+    import os
+
+    if value is not None:
+        return value
+    return Path(os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml")
+
+
+def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Role ids for shell completion, read from the config; nothing on any failure."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        from .edit import role_ids
+
+        path = _edit_config(ctx.params.get("config"))
+        return [CompletionItem(i, help=h) for i, h in role_ids(path) if i.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+class _When(click.ParamType):
+    """YYYY-MM-DD HH:MM (or with T), or a date alone for the role's usual call time."""
+
+    name = "when"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (date, datetime)):
+            return value
+        text = str(value).strip()
+        for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+            try:
+                return datetime.strptime(text, form)
+            except ValueError:
+                pass
+        try:
+            return datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date and time: write YYYY-MM-DD HH:MM (in quotes), "
+                "YYYY-MM-DDTHH:MM, or YYYY-MM-DD for the usual call time",
+                param,
+                ctx,
+            )
+
+
+edit_config_option = click.option(
+    "-c",
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="RUNNERUP_CONFIG",
+    help="The config file to edit (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
+)
+role_id_argument = click.argument("role_id", metavar="ID", shell_complete=_complete_role_id)
+
+
+def _ask(value: str | None, prompt: str, option: str, required: bool = True) -> str | None:
+    """An option's value, else the answer to a prompt (piped answers work too)."""
+    if value is not None:
+        return value
+    try:
+        answer = click.prompt(prompt, default="" if not required else None, show_default=False)
+    except click.Abort:
+        if sys.stdin.isatty():
+            raise
+        raise click.UsageError(f"missing {option}: pass it, or answer the prompt") from None
+    return answer.strip() or None
+
+
+@main.command()
+@edit_config_option
+@click.option("--company", help="The company.  [prompted if missing]")
+@click.option("--title", help="The role you were up for.  [prompted if missing]")
+@click.option(
+    "--decided",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day you learned you came second (YYYY-MM-DD).  [prompted if missing]",
+)
+@click.option("--contact", help="The hiring manager's name.  [prompted if missing]")
+@click.option("--id", "role_id", help="A stable id for the role (default: derived).")
+@click.option("--contact-title", help="The hiring manager's job title.")
+@click.option("--email", help="The hiring manager's email.")
+@click.option("--phone", help="The hiring manager's phone number.")
+@click.option("--linkedin", help="The hiring manager's LinkedIn profile.")
+@click.option("--timezone", help="The hiring manager's IANA time zone.")
+@click.option("--hired", help="Who got the job, if you know.")
+@click.option("--why-close", help="Why it was close.")
+@click.option("--posting", help="The job posting's link.")
+@click.option("--notes", help="Free text, shown in the event.")
+def add(config: Path | None, **fields: Any) -> None:
+    """Append a role to the config, keeping every other byte of it as it was.
+
+    Asks for the company, title, decided date and contact when they are not given as
+    options (and then for an email and phone, which you may skip). The edited file is
+    validated before it is written, atomically.
+    """
+    from .edit import NewRole, add_role, edit_file
+
+    path = _edit_config(config)
+    interactive = any(fields[k] is None for k in ("company", "title", "decided", "contact"))
+    fields["company"] = _ask(fields["company"], "Company", "--company")
+    fields["title"] = _ask(fields["title"], "Role title", "--title")
+    while fields["decided"] is None:
+        answer = _ask(None, "Decided (YYYY-MM-DD)", "--decided")
+        try:
+            fields["decided"] = datetime.strptime(answer or "", "%Y-%m-%d")
+        except ValueError:
+            click.echo(f"Error: {answer!r} is not a date as YYYY-MM-DD", err=True)
+    fields["contact"] = _ask(fields["contact"], "Contact (the hiring manager's name)", "--contact")
+    if interactive:
+        fields["email"] = _ask(fields["email"], "Contact email (Enter to skip)", "--email", False)
+        fields["phone"] = _ask(fields["phone"], "Contact phone (Enter to skip)", "--phone", False)
+    role = NewRole(
+        id=fields.pop("role_id"),
+        decided=fields.pop("decided").date(),
+        **fields,
+    )
+    result = edit_file(path, lambda text, name: add_role(text, name, role))
+    click.echo(result.message)
+
+
+@main.command()
+@role_id_argument
+@edit_config_option
+@click.option("--note", help="Why; added to the role's notes.")
+def close(role_id: str, config: Path | None, note: str | None) -> None:
+    """Close a role (status: closed): its calls stop, and the next build cancels them.
+
+    Only that key (and notes, with --note) changes; comments, order, quoting and blank
+    lines stay as they were.
+    """
+    from .edit import close_role, edit_file
+
+    result = edit_file(_edit_config(config), lambda t, n: close_role(t, n, role_id, note))
+    click.echo(result.message)
+
+
+@main.command()
+@role_id_argument
+@click.argument("when", type=_When())
+@edit_config_option
+@click.option(
+    "--after",
+    metavar="OFFSET",
+    help="Pin the touchpoint with this offset (e.g. '90 days') instead of the next one.",
+)
+@today_option
+def pin(
+    role_id: str,
+    when: datetime | date,
+    config: Path | None,
+    after: str | None,
+    today: datetime | None,
+) -> None:
+    """Pin a role's next call to WHEN, in the contact's time zone.
+
+    WHEN is YYYY-MM-DD HH:MM (quote it), YYYY-MM-DDTHH:MM, or a date alone for the usual
+    call time. The next call is the first one not yet past; a role that inherits its
+    follow-ups from defaults gets its own `follow_up:` with that touchpoint pinned.
+    """
+    from .edit import edit_file, pin_role
+
+    day = today.date() if today else None
+    result = edit_file(_edit_config(config), lambda t, n: pin_role(t, n, role_id, when, day, after))
+    click.echo(result.message)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
