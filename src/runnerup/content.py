@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,11 @@ class _Fields(dict[str, str]):
 
 def fill(template: str, role: Role, elapsed: str) -> str:
     """Fill one talking-point template (names were checked when the config was read)."""
-    values = _Fields(
+    return template.format_map(_fields(role, elapsed))
+
+
+def _fields(role: Role, elapsed: str) -> _Fields:
+    return _Fields(
         company=role.company,
         title=role.title,
         contact=role.contact.name,
@@ -29,7 +32,6 @@ def fill(template: str, role: Role, elapsed: str) -> str:
         elapsed=elapsed,
         why_close=role.why_close or "how close it was",
     )
-    return string.Formatter().vformat(template, (), values)
 
 
 def long_date(day: object) -> str:
@@ -74,10 +76,10 @@ def description(call: Call, your_zone: str) -> str:
     if role.why_close:
         lines.append(f"- Why it was close: {role.why_close}")
     lines += ["", "TALKING POINTS"]
-    lines += [
-        f"{n}. {fill(p, role, call.touch.after.words)}"
-        for n, p in enumerate(role.settings.talking_points, 1)
-    ]
+    # Validated templates hold plain {name} fields only (no spec, conversion, index or
+    # attribute), for which str.format_map is string.Formatter without its Python overhead.
+    values = _fields(role, call.touch.after.words)
+    lines += [f"{n}. {p.format_map(values)}" for n, p in enumerate(role.settings.talking_points, 1)]
     lines += ["", "WHEN", f"- Your time: {_when(call.start, your_zone)}"]
     if call.zone != your_zone:
         lines.append(f"- {contact.first_name}'s time: {_when(call.start, call.zone)}")
