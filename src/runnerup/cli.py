@@ -405,7 +405,8 @@ def _ask(value: str | None, prompt: str, option: str, required: bool = True) -> 
 @click.option(
     "--decided",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The day you learned you came second (YYYY-MM-DD).  [prompted if missing]",
+    metavar="YYYY-MM-DD",
+    help="The day you learned you came second.  [prompted if missing]",
 )
 @click.option("--contact", help="The hiring manager's name.  [prompted if missing]")
 @click.option("--id", "role_id", help="A stable id for the role (default: derived).")
