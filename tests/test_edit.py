@@ -445,3 +445,42 @@ def test_crlf_and_bom_survive_an_edit(runner: CliRunner, heavy: Path) -> None:
         "    # trailing comment inside the role\n    status: closed\n    notes: Filled\n",
     )
     assert heavy.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode()
+
+
+EMPTY_AND_MERGED = """\
+roles:
+  - company: A
+    title: B
+    decided: 2026-09-03
+    contact: {name: C}
+    status:
+    follow_up:
+    notes:
+  - &base
+    company: X
+    title: Y
+    decided: 2026-09-03
+    contact: {name: C}
+    status: open
+  - <<: *base
+    title: Z
+"""
+
+
+def test_empty_values_are_filled_in_place() -> None:
+    closed = close_role(EMPTY_AND_MERGED, "f", "a-b-2026-09-03", note="n1")
+    expected = once(EMPTY_AND_MERGED, "    status:\n", "    status: closed\n")
+    assert closed.text == once(expected, "    notes:\n", "    notes: n1\n")
+    pinned = pin_role(EMPTY_AND_MERGED, "f", "a-b-2026-09-03", date(2026, 12, 3), date(2026, 11, 1))
+    assert pinned.text == once(
+        EMPTY_AND_MERGED,
+        "    follow_up:\n",
+        "    follow_up: {after: 90 days, at: 2026-12-03 10:00}\n",
+    )
+
+
+def test_a_merged_key_is_overridden_in_the_role_not_edited_at_its_anchor() -> None:
+    result = close_role(EMPTY_AND_MERGED, "f", "x-z-2026-09-03")
+    assert result.text == EMPTY_AND_MERGED + "    status: closed\n"
+    roles = parse_config(result.text.encode(), "f").roles
+    assert [r.status for r in roles] == ["open", "open", "closed"]
