@@ -147,10 +147,52 @@ def call_events(calls: list[Call], config: Config, privacy: str = "full") -> lis
     return events
 
 
+BUSY_NAME = "Follow-up calls"
+BUSY_DESCRIPTION = "Busy times only."
+_BUSY_KEEP = {"DTSTART", "DTEND", "TRANSP", "STATUS", "ACTION", "TRIGGER", "BEGIN", "END"}
+
+
+def busy_body(body: list[str]) -> list[str]:
+    """An event body with nothing personal left: times, status and a neutral title.
+
+    `call_events` already writes busy events this way; this allow-list is for the events
+    the memory carries over (an event cancelled since a full build still has its names,
+    talking points and phone number), so that no origin can leak into a busy feed.
+    """
+    all_day = any(line.startswith("DTSTART;VALUE=DATE:") for line in body)
+    out: list[str] = []
+    depth = 0
+    for line in body:
+        name = line.split(":", 1)[0].split(";", 1)[0].upper()
+        if name == "BEGIN":
+            depth += 1
+            if line != "BEGIN:VALARM" or depth > 1:
+                continue
+        elif name == "END":
+            depth -= 1
+            if line != "END:VALARM" or depth > 0:
+                continue
+        elif depth > 1:
+            continue
+        elif name == "SUMMARY" and depth == 0:
+            line = "SUMMARY:Prep" if all_day else f"SUMMARY:{NEUTRAL_TITLE}"
+        elif name == "DESCRIPTION" and depth == 1:
+            line = f"DESCRIPTION:{NEUTRAL_TITLE}"
+        elif name == "CLASS" and depth == 0:
+            line = "CLASS:PRIVATE"
+        elif name not in _BUSY_KEEP:
+            continue
+        out.append(line)
+    return out
+
+
 def calendar_bytes(config: Config, events: list[Event], privacy: str = "full") -> bytes:
     """The whole file: header, events in a stable order, CRLF, folded."""
     if privacy == "busy":
-        name, desc = "Follow-up calls", "Busy times only."
+        name, desc = BUSY_NAME, BUSY_DESCRIPTION
+        events = [
+            Event(e.uid, busy_body(e.body), e.sort_key, e.sequence, e.dtstamp) for e in events
+        ]
     else:
         name, desc = config.name, config.description
     lines = [
