@@ -138,8 +138,9 @@ def test_check_warnings(runner: CliRunner, write_config) -> None:
         f"{path}:1:1: calendar.timezone: warning: no `timezone` set; using this machine's "
         "zone, America/New_York",
         f"{path}:2:5: roles[0].follow_up: warning: the 90-day call with Dana Whitfield "
-        "(2026-12-02 10:00 America/Chicago) is already past; close the role or pin a new "
-        "time with `at:`",
+        "(2026-12-02 10:00 America/Chicago) is already past: close the role (`runnerup "
+        "close acme-spm`) or pin a new time (`runnerup pin acme-spm WHEN --after '90 "
+        "days'`)",
         f"{path}:7:7: roles[0].contact: warning: Dana Whitfield has no phone or email: add "
         "one so the call is one tap away",
     ]

@@ -68,6 +68,12 @@ class Offset:
         return "-".join(parts) if parts else "0-day"
 
     @property
+    def text(self) -> str:
+        """`1 month 2 weeks`: as the user wrote it, in a form `parse_offset` reads back."""
+        parts = [f"{n} {unit}" + ("" if n == 1 else "s") for n, unit in self._parts()]
+        return " ".join(parts) or "0 days"
+
+    @property
     def words(self) -> str:
         """Roughly how long, in words: 90 days is "three months", for talking points."""
         months = 12 * self.years + self.months

@@ -148,8 +148,9 @@ def past_warnings(config: Config, calls: list[Call], today: date) -> list[Proble
                     call.touch.column or call.role.column,
                     f"{call.role.path}.follow_up",
                     f"the {call.touch.after.label} call with {call.role.contact.name} "
-                    f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past; close the "
-                    "role or pin a new time with `at:`",
+                    f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past: close "
+                    f"the role (`runnerup close {call.role.id}`) or pin a new time "
+                    f"(`runnerup pin {call.role.id} WHEN --after '{call.touch.after.text}'`)",
                     "warning",
                 )
             )
