@@ -1,0 +1,27 @@
+"""Pausing the cyclic garbage collector while runnerup builds large trees of objects.
+
+Reading a config or a calendar allocates hundreds of thousands of small objects that all
+stay alive (YAML nodes, located `Node`s, roles, calls, content lines) and form no cycles.
+The collector cannot know that: every few hundred allocations it walks everything alive
+so far, and at 10,000 roles those walks were half the time of `runnerup check` and a
+third of `runnerup build`. Reference counting still frees everything as usual; only the
+search for cycles waits until the block ends.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run the block without cyclic collection; nested uses and a disabled gc are kept."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
