@@ -1,0 +1,379 @@
+"""The subscription feed as a WSGI application: `runnerup serve` runs it on waitress, and
+any WSGI server (gunicorn behind a TLS proxy, say) can run it too.
+
+One URL serves the calendar: `/TOKEN/NAME.ics`. Everything else is the same small 404,
+so a wrong guess learns nothing, not even that a feed exists. The whole path is compared
+through SHA-256 digests with `hmac.compare_digest`, so neither the token's characters nor
+its length leak through timing. The app never raises into the server, whose error log
+would name the request path (and so the token).
+
+The feed follows the config file: each request costs one `stat`; when the file changed
+it is read, validated and rendered with the previous feed as memory (SPEC §4), so an
+edit reaches subscribers as changed events and removed ones as cancellations. A config
+that no longer validates leaves the last good feed in place and prints its problems
+once: a typo must never empty a subscribed calendar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from .build import build_now, check_overwrite, load_previous, render, write_atomic
+from .config import Config, parse_config
+from .errors import ConfigError, RunnerupError
+from .ics import BUSY_NAME, PRIVACY_LEVELS, Previous, read_previous
+from .source import read_config_bytes
+
+StartResponse = Callable[..., Any]
+TOKEN_FILE = "token"
+RERENDER_SECONDS = 3600  # cancelled events expire with time, not only with edits
+_NOT_FOUND = b"Not Found\n"
+_NOT_ALLOWED = b"Method Not Allowed\n"
+_SERVER_ERROR = b"Internal Server Error\n"
+_TOKEN_BAD = re.compile(r"[/\\?#%\s\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One rendered calendar and the validators clients revalidate it with."""
+
+    body: bytes
+    etag: str
+    last_modified: int  # whole seconds since the epoch: HTTP dates have no finer grain
+    events: int
+
+    @classmethod
+    def of(cls, body: bytes, last_modified: int) -> Feed:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return cls(body, etag, last_modified, body.count(b"\r\nBEGIN:VEVENT\r\n"))
+
+
+def feed_name(config_path: Path) -> str:
+    """`runnerup.yaml` → `runnerup.ics`: the config's name, reduced to URL-safe letters."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", config_path.stem).strip(".-")
+    return f"{stem or 'runnerup'}.ics"
+
+
+def token_problem(token: str) -> str | None:
+    """Why a token cannot go in a URL path as it is, or None."""
+    if not token:
+        return "the token is empty"
+    if _TOKEN_BAD.search(token):
+        return "the token may not contain spaces, control characters or any of / \\ ? # %"
+    return None
+
+
+def new_token() -> str:
+    """192 random bits, URL-safe: as unguessable as a password manager's."""
+    return secrets.token_urlsafe(24)
+
+
+def saved_token(folder: Path) -> tuple[str, bool]:
+    """The token remembered in `folder` (created, mode 0600, when missing), so that a
+    restart keeps the URL every subscribed calendar points at. Returns (token, created)."""
+    path = folder / TOKEN_FILE
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+        if token_problem(token) is None:
+            return token, False
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunnerupError(f"{path}: cannot read the saved token: {exc}") from None
+    token = new_token()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(path, (token + "\n").encode("ascii"))
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise RunnerupError(f"{path}: cannot save the token: {exc.strerror}") from None
+    return token, True
+
+
+class RedactToken(logging.Filter):
+    """Replaces the token in log records (waitress names the request path when a client
+    disconnects mid-response), so no log line ever holds the feed's URL."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), ()
+        return True
+
+
+class FeedApp:
+    """The WSGI application. Thread-safe: requests read an immutable `Feed`; a lock
+    serialises rebuilds."""
+
+    def __init__(
+        self,
+        config_path: Path | str,
+        token: str,
+        output: Path | str | None = None,
+        privacy: str = "full",
+        *,
+        force: bool = False,
+        clock: Callable[[], datetime] = build_now,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        problem = token_problem(token)
+        if problem:
+            raise ValueError(problem)
+        if privacy not in PRIVACY_LEVELS:
+            raise ValueError(f"privacy must be one of {', '.join(PRIVACY_LEVELS)}")
+        self.config_path = Path(config_path)
+        self.output = Path(output) if output is not None else None
+        self.privacy = privacy
+        self.name = feed_name(self.config_path)
+        self.path = f"/{token}/{self.name}"
+        self._path_digest = hashlib.sha256(self.path.encode("utf-8")).digest()
+        self._clock = clock
+        self._log = log or _stderr
+        self._lock = threading.Lock()
+        self._seen: tuple[int, ...] | None = None  # the config's stat when last looked at
+        self._source: bytes | None = None  # digest of the config bytes last looked at
+        self._config: Config | None = None  # the last good config
+        self._rendered_at = 0.0
+        self._reported: str | None = None  # the last problem printed, to print it once
+        self._memory: Previous | None = None
+        self._feed: Feed | None = None
+        self._last_error: RunnerupError | None = None
+        self._started = False
+        if self.output is not None:
+            self._memory = load_previous(self.output, required=False)
+            check_overwrite(self.output, self._memory, force)
+            if self._memory is not None and self._memory.ours:
+                stat = self.output.stat()
+                self._feed = Feed.of(self.output.read_bytes(), int(stat.st_mtime))
+        self.refresh()
+        if self._feed is None:
+            raise self._last_error or RunnerupError(f"{self.config_path}: nothing to serve")
+        if self._config is None:
+            self._log(f"serving the last feed written to {self.output} until the config is fixed")
+        self._started = True
+
+    # ------------------------------------------------------------------ the feed
+
+    @property
+    def feed(self) -> Feed:
+        assert self._feed is not None
+        return self._feed
+
+    def calendar_name(self) -> str:
+        """The name subscribers see: the config's, or the neutral one of a busy feed."""
+        if self.privacy == "busy":
+            return BUSY_NAME
+        return self._config.name if self._config is not None else "Runner-up follow-ups"
+
+    def refresh(self) -> None:
+        """Rebuild if the config changed (or an hour passed); cheap when it did not."""
+        signature = _signature(self.config_path)
+        stale = time.monotonic() - self._rendered_at > RERENDER_SECONDS
+        if signature == self._seen and not stale:
+            return
+        with self._lock:
+            if signature == self._seen and time.monotonic() - self._rendered_at <= RERENDER_SECONDS:
+                return
+            self._seen = signature
+            self._reload()
+
+    def _reload(self) -> None:
+        try:
+            data = read_config_bytes(self.config_path)
+        except ConfigError as exc:
+            self._broken(exc)
+            return
+        digest = hashlib.sha256(data).digest()
+        if digest != self._source or self._config is None:
+            self._source = digest
+            try:
+                self._config = parse_config(data, str(self.config_path))
+            except ConfigError as exc:
+                self._broken(exc)
+                return
+        # else: the same text (touched, or restored after a read error); time moved on
+        if self._reported is not None:
+            self._log(f"{self.config_path} is valid again")
+            self._reported = None
+        self._render(self._config)
+
+    def _render(self, config: Config) -> None:
+        try:
+            body, changes = render(config, self._memory, self._clock(), self.privacy)
+        except RunnerupError as exc:
+            self._last_error = exc
+            if self._feed is not None:
+                self._report(str(exc), [f"error: {exc}; still serving the last good feed"])
+            return
+        self._rendered_at = time.monotonic()
+        old = self._feed
+        if old is not None and old.body == body:
+            return
+        stamp = int(self._clock().timestamp())
+        if old is not None:
+            stamp = max(stamp, old.last_modified + 1)  # a later date for every change
+        self._feed = Feed.of(body, stamp)
+        self._memory = read_previous(body, str(self.output or self.config_path))
+        if self._started:
+            self._log(f"reloaded {self.config_path}: {changes}")
+        if self.output is not None:
+            try:
+                write_atomic(self.output, body)
+            except RunnerupError as exc:
+                self._report(str(exc), [f"error: {exc}; serving the new feed anyway"])
+
+    def _broken(self, exc: ConfigError) -> None:
+        self._last_error = exc
+        if self._feed is None:
+            return  # nothing to keep serving: the caller raises it
+        count = len(exc.problems)
+        lines = [str(problem) for problem in exc.problems]
+        lines.append(
+            f"{count} error{'s' if count != 1 else ''} in {self.config_path}; "
+            "still serving the last good feed"
+        )
+        self._report(str(exc), lines)
+
+    def _report(self, key: str, lines: list[str]) -> None:
+        """Print a problem once per change of the file, not once per request."""
+        if key == self._reported:
+            return
+        self._reported = key
+        for line in lines:
+            self._log(line)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            return self._respond(environ, start_response)
+        except Exception as exc:  # the server's own log would print the path: the token
+            self._log(f"internal error: {type(exc).__name__}: {exc}")
+            return _plain(start_response, "500 Internal Server Error", _SERVER_ERROR)
+
+    def _respond(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+        if method not in ("GET", "HEAD"):
+            return _plain(
+                start_response, "405 Method Not Allowed", _NOT_ALLOWED, [("Allow", "GET, HEAD")]
+            )
+        if not self.is_feed_path(str(environ.get("PATH_INFO", ""))):
+            return _plain(start_response, "404 Not Found", _NOT_FOUND)
+        self.refresh()
+        feed = self.feed
+        headers = [
+            ("ETag", feed.etag),
+            ("Last-Modified", formatdate(feed.last_modified, usegmt=True)),
+            ("Cache-Control", "private, no-cache"),
+        ]
+        if _not_modified(environ, feed):
+            start_response("304 Not Modified", headers)
+            return []
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(feed.body))),
+                ("X-Content-Type-Options", "nosniff"),
+                *headers,
+            ],
+        )
+        return [] if method == "HEAD" else [feed.body]
+
+    def is_feed_path(self, path_info: str) -> bool:
+        """Constant time in the path's content and length: digests of equal size."""
+        raw = path_info.encode("latin-1", "replace")  # WSGI's str holds the raw bytes
+        return hmac.compare_digest(hashlib.sha256(raw).digest(), self._path_digest)
+
+
+def make_app(
+    config_path: Path | str,
+    token: str,
+    output: Path | str | None = None,
+    privacy: str = "full",
+    **options: Any,
+) -> FeedApp:
+    """The feed application for one config; raises ConfigError if there is no good feed
+    to start with. E.g. `gunicorn 'runnerup.web:make_app("runnerup.yaml", "TOKEN")'`."""
+    return FeedApp(config_path, token, output, privacy, **options)
+
+
+def app_from_env() -> FeedApp:
+    """The app configured by RUNNERUP_CONFIG, RUNNERUP_TOKEN (required), RUNNERUP_PRIVACY
+    and RUNNERUP_OUTPUT, for WSGI servers: `gunicorn 'runnerup.web:app_from_env()'`."""
+    token = os.environ.get("RUNNERUP_TOKEN", "")
+    if not token:
+        raise RunnerupError("set RUNNERUP_TOKEN to the feed's secret token")
+    return make_app(
+        os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml",
+        token,
+        os.environ.get("RUNNERUP_OUTPUT") or None,
+        os.environ.get("RUNNERUP_PRIVACY") or "full",
+    )
+
+
+def _signature(path: Path) -> tuple[int, ...]:
+    """What a `stat` says about the config: any edit (or a rename over it) changes it."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return (-1, exc.errno or 0)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def _not_modified(environ: dict[str, Any], feed: Feed) -> bool:
+    """RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since."""
+    match = environ.get("HTTP_IF_NONE_MATCH")
+    if match is not None:
+        tags = [tag.strip() for tag in str(match).split(",")]
+        return any(tag == "*" or tag.removeprefix("W/") == feed.etag for tag in tags)
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if since:
+        try:
+            when = parsedate_to_datetime(str(since))
+        except (TypeError, ValueError, IndexError):
+            return False
+        if when.tzinfo is None:
+            return False
+        return feed.last_modified <= when.timestamp()
+    return False
+
+
+def _plain(
+    start_response: StartResponse,
+    status: str,
+    body: bytes,
+    extra: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+            *(extra or []),
+        ],
+    )
+    return [body]
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
