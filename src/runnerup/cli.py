@@ -325,6 +325,128 @@ def schema(output: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
+# --------------------------------------------------------------------------- serving
+
+
+@main.command()
+@config_argument
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every interface; put TLS in front).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--token",
+    envvar="RUNNERUP_TOKEN",
+    help="The secret part of the feed URL (default: $RUNNERUP_TOKEN, else a random one "
+    "saved in your config folder, so a restart keeps the URL).",
+)
+@click.option(
+    "--privacy",
+    type=click.Choice(["full", "busy"]),
+    default="full",
+    show_default=True,
+    help="busy: times and a neutral title only, for feeds that leave the machine.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the feed to this file, atomically, so its memory survives restarts.",
+)
+@click.option("--force", is_flag=True, help="Replace an -o file that runnerup did not write.")
+def serve(
+    config: Path | None,
+    host: str,
+    port: int,
+    token: str | None,
+    privacy: str,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Serve the calendar for subscription by URL (Google, Outlook, Apple Calendar).
+
+    The feed is http://HOST:PORT/TOKEN/NAME.ics; every other path is 404. It rebuilds
+    when the config changes (changed events SEQUENCE + 1, removed ones cancelled) and
+    keeps serving the last good feed while the config has errors. See docs/subscribe.md.
+    """
+    import logging
+    import signal
+
+    from waitress.server import create_server
+
+    from .web import RedactToken, make_app, saved_token, token_problem
+
+    path = _config_path(config)
+    if token is not None:
+        problem = token_problem(token)
+        if problem:
+            raise click.BadParameter(problem, param_hint="--token")
+        token_note = None
+    else:
+        folder = Path(click.get_app_dir("runnerup"))
+        token, created = saved_token(folder)
+        token_note = (
+            f"{'generated a token and saved it in' if created else 'using the token saved in'} "
+            f"{folder / 'token'}: restarts keep the URL; delete the file for a new one"
+        )
+    app = make_app(path, token, output, privacy, force=force)
+    for name in ("waitress", "waitress.queue"):
+        logging.getLogger(name).addFilter(RedactToken(token))
+    try:
+        server = create_server(app, host=host, port=port, ident="")  # no Server header
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise RunnerupError(f"cannot listen on {host}:{port}: {reason}") from None
+    shown = f"[{host}]" if ":" in host else host
+    where = f"{shown}:{getattr(server, 'effective_port', port)}"
+    for line in _subscribe_lines(where, token, app.name, app.calendar_name(), token_note):
+        click.echo(line)
+    click.echo(
+        f"serving {path} ({app.feed.events} events, privacy {privacy}); "
+        "it rebuilds when the file changes. Ctrl+C stops."
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    click.echo("stopped")
+
+
+def _subscribe_lines(
+    where: str, token: str, name: str, calendar: str, token_note: str | None
+) -> list[str]:
+    """What to paste where, for each calendar program."""
+    from urllib.parse import quote, urlencode
+
+    url = f"http://{where}/{quote(token, safe='')}/{name}"
+    query = urlencode({"url": url, "name": calendar})
+    lines = [token_note] if token_note else []
+    return [
+        *lines,
+        f"feed URL: {url}",
+        f"webcal:   webcal://{url.removeprefix('http://')}  (Apple Calendar, Outlook desktop)",
+        f"Outlook on the web: https://outlook.live.com/calendar/0/addfromweb?{query}",
+        "  (work or school account: outlook.office.com in place of outlook.live.com)",
+        "Google Calendar: on a computer, Other calendars + > From URL, paste the feed URL, "
+        "Add calendar",
+        "Google and Outlook fetch the feed from their servers: they need a public https URL "
+        "(a reverse proxy or tunnel with TLS; see docs/subscribe.md). Anyone with the URL "
+        "can read the feed.",
+    ]
+
+
 # --------------------------------------------------------------------------- editing
 
 
