@@ -372,7 +372,7 @@ def serve(
     output: Path | None,
     force: bool,
 ) -> None:
-    """Serve the calendar for subscription by URL (Google, Outlook, Apple Calendar).
+    """Serve the calendar by URL, to subscribe to from any calendar app.
 
     The feed is http://HOST:PORT/TOKEN/NAME.ics; every other path is 404. It rebuilds
     when the config changes (changed events SEQUENCE + 1, removed ones cancelled) and
