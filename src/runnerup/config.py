@@ -888,10 +888,8 @@ def zone_suggestion(name: str) -> str | None:
 @cache
 def holiday_problem(code: str) -> str | None:
     """Why `code` is not a holidays country (or country-subdivision), or None."""
-    import holidays
-
     country, _, subdiv = code.partition("-")
-    supported = holidays.list_supported_countries()
+    supported = _holiday_countries()
     if country.upper() not in supported or country != country.upper():
         hint = difflib.get_close_matches(country.upper(), sorted(supported), n=1, cutoff=0.5)
         maybe = f"; did you mean `{hint[0]}`?" if hint and hint[0] != country else ""
@@ -902,7 +900,7 @@ def holiday_problem(code: str) -> str | None:
             "`US`, `GB`, `DE`, or `US-CA` for a subdivision)"
         )
     if subdiv:
-        subdivisions = supported[country]
+        subdivisions = _subdivisions(country)
         if subdiv not in subdivisions:
             upper = {s.upper(): s for s in subdivisions}
             hint = upper.get(subdiv.upper())
@@ -912,6 +910,27 @@ def holiday_problem(code: str) -> str | None:
                 f"{', '.join(subdivisions[:12])}{', …' if len(subdivisions) > 12 else ''})"
             )
     return None
+
+
+@cache
+def _holiday_countries() -> frozenset[str]:
+    """The codes of `holidays.list_supported_countries()`, from the package's registry:
+    that function imports every country's module to list subdivisions too."""
+    import holidays
+
+    try:
+        from holidays.registry import EntityLoader
+
+        return frozenset(EntityLoader.get_country_codes())
+    except (ImportError, AttributeError):  # pragma: no cover - an older holidays
+        return frozenset(holidays.list_supported_countries())
+
+
+def _subdivisions(country: str) -> list[str]:
+    """One country's subdivisions, importing only that country."""
+    import holidays
+
+    return list(getattr(holidays, country).subdivisions)
 
 
 def system_timezone() -> str:
