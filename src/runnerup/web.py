@@ -146,13 +146,14 @@ class FeedApp:
         self.path = f"/{token}/{self.name}"
         self._path_digest = hashlib.sha256(self.path.encode("utf-8")).digest()
         self._clock = clock
-        self._log = log or _stderr
+        self._log = log if log is not None else _stderr
         self._lock = threading.Lock()
         self._seen: tuple[int, ...] | None = None  # the config's stat when last looked at
         self._source: bytes | None = None  # digest of the config bytes last looked at
         self._config: Config | None = None  # the last good config
         self._rendered_at = 0.0
         self._reported: str | None = None  # the last problem printed, to print it once
+        self._config_broken = False
         self._memory: Previous | None = None
         self._feed: Feed | None = None
         self._last_error: RunnerupError | None = None
@@ -192,8 +193,17 @@ class FeedApp:
         with self._lock:
             if signature == self._seen and time.monotonic() - self._rendered_at <= RERENDER_SECONDS:
                 return
+            try:
+                self._reload()
+            except Exception as exc:  # a bug must not take a good feed down
+                if self._feed is None:
+                    raise
+                self._report(
+                    f"internal: {exc!r}",
+                    [f"internal error: {type(exc).__name__}: {exc}; still serving the last feed"],
+                )
+                return  # not marked as seen: the next request tries again
             self._seen = signature
-            self._reload()
 
     def _reload(self) -> None:
         try:
@@ -210,9 +220,9 @@ class FeedApp:
                 self._broken(exc)
                 return
         # else: the same text (touched, or restored after a read error); time moved on
-        if self._reported is not None:
+        if self._config_broken:
             self._log(f"{self.config_path} is valid again")
-            self._reported = None
+            self._config_broken, self._reported = False, None
         self._render(self._config)
 
     def _render(self, config: Config) -> None:
@@ -244,6 +254,7 @@ class FeedApp:
         self._last_error = exc
         if self._feed is None:
             return  # nothing to keep serving: the caller raises it
+        self._config_broken = True
         count = len(exc.problems)
         lines = [str(problem) for problem in exc.problems]
         lines.append(
