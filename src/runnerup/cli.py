@@ -406,22 +406,27 @@ def serve(
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise RunnerupError(f"cannot listen on {host}:{port}: {reason}") from None
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl+C
     shown = f"[{host}]" if ":" in host else host
     where = f"{shown}:{getattr(server, 'effective_port', port)}"
-    for line in _subscribe_lines(where, token, app.name, app.calendar_name(), token_note):
-        click.echo(line)
-    click.echo(
-        f"serving {path} ({app.feed.events} events, privacy {privacy}); "
-        "it rebuilds when the file changes. Ctrl+C stops."
-    )
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    events = app.feed.events
     try:
-        server.run()
+        for line in _subscribe_lines(where, token, app.name, app.calendar_name(), token_note):
+            click.echo(line)
+        click.echo(
+            f"serving {path} ({events} event{'' if events == 1 else 's'}, privacy {privacy}); "
+            "it rebuilds when the file changes. Ctrl+C stops."
+        )
+        server.run()  # returns on KeyboardInterrupt
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
     click.echo("stopped")
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _subscribe_lines(
