@@ -1,0 +1,741 @@
+"""`runnerup serve` and the WSGI app, through a real waitress server on a loopback port.
+
+Each server is started and stopped inside its test (`serving`), and every wait has a
+bound, so a hung server fails the test instead of the suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import logging
+import os
+import queue
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.utils import formatdate
+from pathlib import Path
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+from wsgiref.validate import validator
+
+import pytest
+from click.testing import CliRunner
+from waitress import wasyncore
+from waitress.server import create_server
+
+from runnerup import web
+from runnerup.build import build_now, render
+from runnerup.cli import main
+from runnerup.config import Config, load_config, parse_config
+from runnerup.errors import ConfigError, OutputError
+from runnerup.ics import unfold
+from runnerup.web import FeedApp, RedactToken, feed_name, make_app, saved_token
+
+from .conftest import EPOCH, MINIMAL, SAMPLE, WriteConfig
+
+TOKEN = "k3Hq9-Zr_T0ken-for-tests-only"
+ETAG = re.compile(r'^"[0-9a-f]{32}"$')
+
+
+# --------------------------------------------------------------------------- harness
+
+
+class Client:
+    """Plain http.client requests to the server under test: exact paths, exact headers."""
+
+    def __init__(self, port: int, feed_path: str) -> None:
+        self.port = port
+        self.feed = feed_path
+
+    def request(
+        self, path: str | None = None, method: str = "GET", headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, self.feed if path is None else path, headers=headers or {})
+            response = conn.getresponse()
+            body = response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+        finally:
+            conn.close()
+
+
+@contextmanager
+def serving(app: FeedApp) -> Iterator[Client]:
+    """Run `app` on waitress on a free loopback port, in a thread, for one `with` block."""
+    server = create_server(app, host="127.0.0.1", port=0, ident="")
+    stop = threading.Event()
+
+    def loop() -> None:
+        try:
+            while not stop.is_set():
+                wasyncore.loop(timeout=0.02, map=server._map, count=1)
+        finally:
+            server.task_dispatcher.shutdown(timeout=5)
+            wasyncore.close_all(server._map)
+
+    thread = threading.Thread(target=loop, name="waitress-under-test", daemon=True)
+    thread.start()
+    try:
+        yield Client(server.effective_port, app.path)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the server did not stop within 10 s"
+
+
+class Log(list[str]):
+    """Collects what the app prints, instead of stderr."""
+
+    def __call__(self, line: str) -> None:
+        self.append(line)
+
+
+def app_for(path: Path, log: Log | None = None, **options: Any) -> FeedApp:
+    return make_app(path, TOKEN, log=log if log is not None else Log(), **options)
+
+
+def expected(path: Path, privacy: str = "full") -> bytes:
+    """What `runnerup build` writes for this config, with no memory."""
+    return render(load_config(path), None, build_now(), privacy)[0]
+
+
+# --------------------------------------------------------------------------- HTTP rules
+
+
+def test_get_serves_the_calendar_with_validators(write_config: WriteConfig) -> None:
+    path = write_config(MINIMAL)
+    with serving(app_for(path)) as client:
+        status, headers, body = client.request()
+    assert status == 200
+    assert body == expected(path)
+    assert headers["content-type"] == "text/calendar; charset=utf-8"
+    assert headers["content-length"] == str(len(body))
+    assert ETAG.match(headers["etag"])
+    assert headers["etag"] == '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    assert headers["last-modified"] == formatdate(EPOCH, usegmt=True)
+    assert headers["cache-control"] == "private, no-cache"
+    assert "server" not in headers
+
+
+def test_feed_url_is_token_then_config_name(write_config: WriteConfig) -> None:
+    app = app_for(write_config(MINIMAL, name="my follow-ups.yaml"))
+    assert app.path == f"/{TOKEN}/my-follow-ups.ics"
+    assert feed_name(Path("x/✓.yaml")) == "runnerup.ics"
+    assert feed_name(Path("Jobs 2026 (ü).yml")) == "Jobs-2026.ics"
+
+
+def test_head_has_the_headers_and_no_body(write_config: WriteConfig) -> None:
+    path = write_config(MINIMAL)
+    with serving(app_for(path)) as client:
+        _, get_headers, body = client.request()
+        status, headers, head_body = client.request(method="HEAD")
+    assert (status, head_body) == (200, b"")
+    assert headers["content-length"] == str(len(body))
+    for name in ("etag", "last-modified", "content-type", "cache-control"):
+        assert headers[name] == get_headers[name]
+
+
+def test_query_string_is_ignored(write_config: WriteConfig) -> None:
+    app = app_for(write_config(MINIMAL))
+    with serving(app) as client:
+        assert client.request(app.path + "?nocache=1")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("conditions", "status"),
+    [
+        ({"If-None-Match": "{etag}"}, 304),
+        ({"If-None-Match": 'W/"0", {etag}'}, 304),
+        ({"If-None-Match": "W/{etag}"}, 304),
+        ({"If-None-Match": "*"}, 304),
+        ({"If-None-Match": '"0000"'}, 200),
+        ({"If-Modified-Since": "{date}"}, 304),
+        ({"If-Modified-Since": formatdate(EPOCH + 3600, usegmt=True)}, 304),
+        ({"If-Modified-Since": formatdate(EPOCH - 1, usegmt=True)}, 200),
+        ({"If-Modified-Since": "yesterday"}, 200),
+        # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)
+        ({"If-None-Match": '"0000"', "If-Modified-Since": "{date}"}, 200),
+    ],
+)
+def test_conditional_requests(
+    write_config: WriteConfig, conditions: dict[str, str], status: int
+) -> None:
+    with serving(app_for(write_config(MINIMAL))) as client:
+        _, first, _ = client.request()
+        headers = {
+            k: v.format(etag=first["etag"], date=first["last-modified"])
+            for k, v in conditions.items()
+        }
+        for method in ("GET", "HEAD"):
+            got, response, body = client.request(method=method, headers=headers)
+            assert got == status
+            assert response["etag"] == first["etag"]
+            assert response["last-modified"] == first["last-modified"]
+            if status == 304:
+                assert body == b""
+                assert "content-length" not in response
+                assert response["cache-control"] == "private, no-cache"
+
+
+NOT_FEEDS = [
+    "/",
+    "/favicon.ico",
+    "/robots.txt",
+    f"/{TOKEN}",
+    f"/{TOKEN}/",
+    f"/{TOKEN}/other.ics",
+    f"/{TOKEN}/runnerup.ics/",
+    f"/{TOKEN}//runnerup.ics",
+    f"/{TOKEN}/runnerup.ics%00",
+    f"/{TOKEN}/runnerup",
+    f"/{TOKEN[:-1]}/runnerup.ics",
+    f"/{TOKEN}x/runnerup.ics",
+    f"/{TOKEN.upper()}/runnerup.ics",
+    "/runnerup.ics",
+    f"/x/../{TOKEN}/runnerup.ics",
+    f"/{TOKEN}/../{TOKEN}/runnerup.ics",
+    f"/{TOKEN}/%2e%2e/{TOKEN}/runnerup.ics",
+    "/../../etc/passwd",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    f"/{TOKEN}/runnerup.yaml",
+]
+
+
+def test_every_other_path_is_the_same_generic_404(write_config: WriteConfig) -> None:
+    with serving(app_for(write_config(MINIMAL))) as client:
+        answers = {path: client.request(path) for path in NOT_FEEDS}
+        heads = {path: client.request(path, "HEAD")[0] for path in NOT_FEEDS}
+    for path, (status, headers, body) in answers.items():
+        assert (status, body) == (404, b"Not Found\n"), path
+        assert headers["content-type"] == "text/plain; charset=utf-8"
+        assert "etag" not in headers and "last-modified" not in headers
+        assert heads[path] == 404
+    # nothing in a 404 depends on the path: no hint of what is near a feed
+    shapes = {(s, tuple(sorted(k for k in h if k != "date")), b) for s, h, b in answers.values()}
+    assert len(shapes) == 1
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+@pytest.mark.parametrize("where", ["feed", "root"])
+def test_other_methods_are_405(write_config: WriteConfig, method: str, where: str) -> None:
+    app = app_for(write_config(MINIMAL))
+    with serving(app) as client:
+        status, headers, body = client.request(app.path if where == "feed" else "/", method)
+    assert (status, body) == (405, b"Method Not Allowed\n")
+    assert headers["allow"] == "GET, HEAD"
+
+
+def test_wsgi_compliance_under_the_reference_validator(write_config: WriteConfig) -> None:
+    """What gunicorn or any other WSGI server will call."""
+    app = app_for(write_config(MINIMAL))
+    checked = validator(app)
+    for method, path, status in [
+        ("GET", app.path, "200 OK"),
+        ("HEAD", app.path, "200 OK"),
+        ("GET", "/", "404 Not Found"),
+        ("POST", app.path, "405 Method Not Allowed"),
+    ]:
+        environ: dict[str, Any] = {"REQUEST_METHOD": method, "PATH_INFO": path}
+        environ.update(QUERY_STRING="", SCRIPT_NAME="")
+        setup_testing_defaults(environ)
+        seen: list[str] = []
+        result = checked(
+            environ, lambda s, h, e=None, seen=seen: seen.append(s) or (lambda b: None)
+        )
+        b"".join(result)
+        result.close()
+        assert seen == [status]
+
+
+def test_app_from_env_for_wsgi_servers(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config(MINIMAL)
+    monkeypatch.setenv("RUNNERUP_CONFIG", str(path))
+    monkeypatch.setenv("RUNNERUP_PRIVACY", "busy")
+    with pytest.raises(web.RunnerupError, match="set RUNNERUP_TOKEN"):
+        web.app_from_env()
+    monkeypatch.setenv("RUNNERUP_TOKEN", TOKEN)
+    app = web.app_from_env()
+    assert (app.path, app.privacy) == (f"/{TOKEN}/runnerup.ics", "busy")
+
+
+@pytest.mark.parametrize("token", ["", "a b", "a/b", "50%", "x?y", "tab\there"])
+def test_tokens_that_cannot_sit_in_a_url_path_are_refused(
+    write_config: WriteConfig, token: str
+) -> None:
+    with pytest.raises(ValueError, match="token"):
+        make_app(write_config(MINIMAL), token)
+
+
+# --------------------------------------------------------------------------- token and logs
+
+
+def test_token_is_compared_through_digests_in_constant_time(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(write_config(MINIMAL))
+    calls: list[tuple[int, int]] = []
+    real = web.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        calls.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(web.hmac, "compare_digest", spy)
+    assert app.is_feed_path(app.path)
+    assert not app.is_feed_path("/x")
+    assert not app.is_feed_path(app.path + "x" * 1000)
+    assert calls == [(32, 32)] * 3  # equal-size digests, whatever the path's length
+
+
+def test_token_never_reaches_a_log_or_stderr(
+    write_config: WriteConfig,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = write_config(MINIMAL)
+    app = make_app(path, TOKEN)  # logs to the real stderr
+    redact = RedactToken(TOKEN)
+    waitress_log = logging.getLogger("waitress")
+    waitress_log.addFilter(redact)
+    try:
+        with caplog.at_level(logging.DEBUG), serving(app) as client:
+            client.request()
+            client.request(method="HEAD")
+            client.request(f"/{TOKEN}/nope.ics")
+            client.request(method="POST")
+            # a client that hangs up mid-request, and an app that fails
+            with socket.create_connection(("127.0.0.1", client.port), timeout=5) as raw:
+                raw.sendall(f"GET {app.path} HTTP/1.1\r\nHost: x\r\n".encode())
+            path.write_text(MINIMAL + "    notes: edited\n", encoding="utf-8")
+            monkeypatch.setattr(web, "render", _boom)
+            assert client.request()[0] == 200  # a failing rebuild keeps the last feed
+            monkeypatch.setattr(web, "_not_modified", _boom)
+            assert client.request()[0] == 500
+            waitress_log.info("Client disconnected while serving %s", app.path)
+    finally:
+        waitress_log.removeFilter(redact)
+    out, err = capfd.readouterr()
+    assert TOKEN not in caplog.text + out + err
+    assert "Client disconnected while serving /<token>/runnerup.ics" in caplog.text
+    assert err.count("internal error: RuntimeError: disk on fire; still serving the last") == 1
+    assert err.endswith("internal error: RuntimeError: disk on fire\n")
+
+
+def _boom(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("disk on fire")
+
+
+def test_saved_token_is_private_and_survives_a_restart(tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "runnerup"
+    token, created = saved_token(folder)
+    assert created and re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+    assert (folder / "token").stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o077 == 0
+    assert saved_token(folder) == (token, False)
+    (folder / "token").write_text("bad token\n")
+    fresh, created = saved_token(folder)
+    assert created and fresh != token
+
+
+# --------------------------------------------------------------------------- live reload
+
+
+def test_an_edit_reaches_the_next_request_with_memory(write_config: WriteConfig) -> None:
+    path = write_config(MINIMAL + "    notes: before\n")
+    log = Log()
+    with serving(app_for(path, log)) as client:
+        _, first, body = client.request()
+        assert b"SEQUENCE:0" in body and b"before" in body
+        path.write_text(MINIMAL + "    notes: after the edit\n", encoding="utf-8")
+        status, second, body = client.request(headers={"If-None-Match": first["etag"]})
+        assert status == 200
+        assert b"after the edit" in body and b"SEQUENCE:1" in body
+        assert second["etag"] != first["etag"]
+        # "now" is pinned, yet every change gets a later Last-Modified
+        assert second["last-modified"] == formatdate(EPOCH + 1, usegmt=True)
+        assert client.request(headers={"If-Modified-Since": first["last-modified"]})[0] == 200
+        # the role goes: its event is cancelled, not dropped
+        closed = MINIMAL.replace("    id: acme-spm\n", "    id: acme-spm\n    status: closed\n")
+        path.write_text(closed, encoding="utf-8")
+        _, _, body = client.request()
+    text = "\n".join(unfold(body.decode()))
+    assert "STATUS:CANCELLED" in text and "SEQUENCE:2" in text
+    assert log == [
+        f"reloaded {path}: 1 event (1 changed)",
+        f"reloaded {path}: 1 event (1 cancelled)",
+    ]
+
+
+def test_an_edit_of_the_same_size_is_seen(write_config: WriteConfig) -> None:
+    path = write_config(MINIMAL + "    notes: aaaa\n")
+    with serving(app_for(path)) as client:
+        client.request()
+        path.write_text(MINIMAL + "    notes: bbbb\n", encoding="utf-8")
+        os.utime(path, ns=(1, 1))  # even with an mtime from the past
+        assert b"bbbb" in client.request()[2]
+
+
+def test_touching_the_config_changes_nothing(write_config: WriteConfig) -> None:
+    path = write_config(MINIMAL)
+    log = Log()
+    with serving(app_for(path, log)) as client:
+        _, first, body = client.request()
+        os.utime(path, ns=(10**18, 10**18))
+        _, again, same = client.request()
+    assert (again["etag"], again["last-modified"], same) == (
+        first["etag"],
+        first["last-modified"],
+        body,
+    )
+    assert log == []
+
+
+def test_broken_config_keeps_the_last_good_feed_and_says_where_once(
+    write_config: WriteConfig,
+) -> None:
+    path = write_config(MINIMAL)
+    log = Log()
+    with serving(app_for(path, log)) as client:
+        _, first, good = client.request()
+        path.write_text(MINIMAL.replace("decided: 2026-09-03", "decided: 2026-02-30"), "utf-8")
+        for _ in range(3):
+            status, headers, body = client.request()
+            assert (status, body, headers["etag"]) == (200, good, first["etag"])
+        assert len(log) == 2  # printed once, not once per request
+        assert re.fullmatch(rf"{re.escape(str(path))}:7:14: roles\[0\]\.decided: .+", log[0])
+        assert log[1] == f"1 error in {path}; still serving the last good feed"
+        path.write_text("roles: [", encoding="utf-8")  # a new mistake is printed again
+        assert client.request()[2] == good
+        assert log[2].startswith(f"{path}:2:1: YAML syntax error")
+        path.unlink()  # a deleted config too
+        assert client.request()[2] == good
+        assert log[-2].startswith(f"{path}:1:1: file not found")
+        path.write_text(MINIMAL + "    notes: fixed\n", encoding="utf-8")
+        _, _, body = client.request()
+    assert b"fixed" in body
+    assert log[-2:] == [f"{path} is valid again", f"reloaded {path}: 1 event (1 changed)"]
+
+
+def test_broken_config_at_start_is_an_error_without_a_previous_feed(
+    write_config: WriteConfig,
+) -> None:
+    path = write_config("roles: [")
+    with pytest.raises(ConfigError) as caught:
+        app_for(path)
+    assert re.match(rf"{re.escape(str(path))}:2:1: YAML syntax error", str(caught.value))
+
+
+# --------------------------------------------------------------------------- -o FILE
+
+
+def test_output_is_written_and_its_memory_survives_a_restart(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL + "    notes: one\n")
+    out = tmp_path / "feed.ics"
+    with serving(app_for(path, output=out)) as client:
+        body = client.request()[2]
+    assert out.read_bytes() == body
+    path.write_text(MINIMAL + "    notes: two\n", encoding="utf-8")
+    with serving(app_for(path, output=out)) as client:
+        _, second, body = client.request()
+    assert b"SEQUENCE:1" in body and out.read_bytes() == body
+    assert not list(tmp_path.glob(".feed.ics.*"))  # no temporary files left behind
+    # a restart with nothing changed keeps the file's date as Last-Modified
+    os.utime(out, (EPOCH - 86400, EPOCH - 86400))
+    with serving(app_for(path, output=out)) as client:
+        _, third, _ = client.request()
+    assert third["etag"] == second["etag"]
+    assert third["last-modified"] == formatdate(EPOCH - 86400, usegmt=True)
+
+
+def test_broken_config_at_start_serves_the_previous_output(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL)
+    out = tmp_path / "feed.ics"
+    with serving(app_for(path, output=out)) as client:
+        good = client.request()[2]
+    path.write_text("roles: [", encoding="utf-8")
+    log = Log()
+    with serving(app_for(path, log, output=out)) as client:
+        assert client.request()[2] == good
+    assert log[-1] == f"serving the last feed written to {out} until the config is fixed"
+    assert log[-2] == f"1 error in {path}; still serving the last good feed"
+
+
+def test_output_runnerup_did_not_write_is_refused(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    out = tmp_path / "mine.ics"
+    out.write_text("BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(OutputError, match="not written by runnerup"):
+        app_for(write_config(MINIMAL), output=out)
+    app_for(write_config(MINIMAL), output=out, force=True)
+    assert out.read_bytes() == expected(tmp_path / "runnerup.yaml")
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def personal_strings(config: Config) -> set[str]:
+    """Every string of the config a stranger could learn something from."""
+    found = {config.name, "Job search", "America/", "Europe/", "Australia/"}
+    if config.description:
+        found.add(config.description)
+    for role in config.roles:
+        contact = role.contact
+        fields = [role.id, role.company, role.title, role.hired, role.why_close, role.posting]
+        fields += [role.notes, contact.name, contact.title, contact.email, contact.phone]
+        fields += [contact.linkedin, *role.settings.talking_points]
+        for value in filter(None, fields):
+            found.add(value)
+            found.add(value[:20])
+        for value in filter(None, [role.company, contact.name, role.hired, role.title]):
+            found.update(word for word in re.split(r"[\s,]+", value) if len(word) >= 4)
+    return found
+
+
+def assert_nothing_personal(body: bytes, config: Config) -> None:
+    text = "".join(unfold(body.decode("utf-8")))
+    plain = text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n")
+    leaks = sorted(s for s in personal_strings(config) if s in text or s in plain)
+    assert leaks == []
+
+
+def test_busy_feed_has_no_personal_string(tmp_path: Path) -> None:
+    path = tmp_path / "sample.yaml"
+    shutil.copy(SAMPLE, path)
+    with serving(app_for(path, privacy="busy")) as client:
+        status, _, body = client.request()
+    assert status == 200
+    assert_nothing_personal(body, load_config(path))
+    text = body.decode()
+    assert "NAME:Follow-up calls\r\n" in text
+    assert "SUMMARY:Follow-up call\r\n" in text and "SUMMARY:Prep\r\n" in text
+    assert "BEGIN:VALARM\r\n" in text and "DESCRIPTION:Follow-up call\r\n" in text
+    assert not re.search(r"^(LOCATION|URL|CATEGORIES|ATTENDEE|ORGANIZER)[:;]", text, re.M)
+
+
+def test_full_feed_does_carry_them(tmp_path: Path) -> None:
+    """The privacy test above can fail: the same check finds the strings in a full feed."""
+    path = tmp_path / "sample.yaml"
+    shutil.copy(SAMPLE, path)
+    with pytest.raises(AssertionError):
+        assert_nothing_personal(expected(path), load_config(path))
+
+
+def test_busy_feed_stays_clean_with_memory_of_a_full_one(tmp_path: Path) -> None:
+    """Cancelled events come from the memory: a full build's must not leak into busy."""
+    path = tmp_path / "sample.yaml"
+    shutil.copy(SAMPLE, path)
+    out = tmp_path / "feed.ics"
+    with serving(app_for(path, output=out)) as client:
+        full = client.request()[2]
+    assert b"Dana Whitfield" in full
+    config_before = load_config(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    prep: 1 day", "    prep: 1 day\n    status: closed"), "utf-8")
+    with serving(app_for(path, output=out, privacy="busy")) as client:
+        _, _, body = client.request()
+        path.write_text(text, encoding="utf-8")  # and back: revived, still busy
+        _, _, revived = client.request()
+    assert body.count(b"STATUS:CANCELLED") == 2  # the Acme call and its prep
+    assert_nothing_personal(body, config_before)
+    assert_nothing_personal(revived, config_before)
+    assert_nothing_personal(out.read_bytes(), config_before)
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def test_concurrent_clients_all_get_200_or_304(write_config: WriteConfig) -> None:
+    """32 clients × 50 requests on keep-alive connections, with an edit half-way: every
+    answer is a 200 with one of the two feeds, or a 304."""
+    path = write_config(MINIMAL + "    notes: first\n")
+    clients, rounds = 32, 50
+    app = app_for(path)
+    results: list[tuple[int, bytes]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1, timeout=30)
+    with serving(app) as client:
+        etag = client.request()[1]["etag"]
+
+        def one(n: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=20)
+            mine = []
+            try:
+                start.wait()
+                for i in range(rounds):
+                    headers = {"If-None-Match": etag} if (n + i) % 2 else {}
+                    conn.request("GET", app.path, headers=headers)
+                    response = conn.getresponse()
+                    mine.append((response.status, response.read()))
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                conn.close()
+                with lock:
+                    results.extend(mine)
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        began = time.monotonic()
+        start.wait()
+        path.write_text(MINIMAL + "    notes: second\n", encoding="utf-8")
+        for thread in threads:
+            thread.join(timeout=60 - (time.monotonic() - began))
+        assert not any(t.is_alive() for t in threads), "clients still running after 60 s"
+        final = client.request()[2]
+    assert errors == []
+    assert len(results) == clients * rounds
+    statuses = {status for status, _ in results}
+    assert statuses <= {200, 304}
+    bodies = {body for status, body in results if status == 200}
+    first = render(
+        parse_config(MINIMAL.encode() + b"    notes: first\n", str(path)), None, build_now()
+    )[0]
+    assert bodies <= {first, final} and b"second" in final
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_serve_rejects_a_bad_token(runner: CliRunner, write_config: WriteConfig) -> None:
+    result = runner.invoke(main, ["serve", str(write_config(MINIMAL)), "--token", "a/b"])
+    assert result.exit_code == 2
+    assert "Invalid value for --token: the token may not contain" in result.stderr
+
+
+def test_serve_with_a_broken_config_exits_1(runner: CliRunner, write_config: WriteConfig) -> None:
+    path = write_config("roles: [")
+    result = runner.invoke(main, ["serve", str(path), "--token", TOKEN, "--port", "0"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:2:1: YAML syntax error")
+    assert result.stderr.endswith("1 error\n")
+
+
+def test_serve_on_a_busy_port_exits_1(runner: CliRunner, write_config: WriteConfig) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(
+            main, ["serve", str(write_config(MINIMAL)), "--token", TOKEN, "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+
+
+def _runnerup() -> list[str]:
+    script = Path(sys.executable).with_name("runnerup")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "runnerup.cli"]
+
+
+@contextmanager
+def serve_process(args: list[str], env: dict[str, str]) -> Iterator[tuple[list[str], str]]:
+    """`runnerup serve ARGS` as a real process; yields (stdout lines so far, feed URL)."""
+    proc = subprocess.Popen(
+        [*_runnerup(), "serve", *args, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True)
+    reader.start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 20
+        while not seen or not seen[-1].startswith("serving "):
+            try:
+                seen.append(lines.get(timeout=max(0.1, deadline - time.monotonic())).rstrip("\n"))
+            except queue.Empty:
+                raise AssertionError(f"no URL within 20 s: {seen} {proc.stderr.read()}") from None
+        url = next(line.split(": ", 1)[1] for line in seen if line.startswith("feed URL: "))
+        yield seen, url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+            raise
+        reader.join(timeout=5)
+        while not lines.empty():
+            seen.append(lines.get().rstrip("\n"))
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+        assert proc.returncode == 0, err
+        assert seen[-1] == "stopped"
+
+
+def _get(url: str, method: str = "GET") -> tuple[int, bytes]:
+    match = re.fullmatch(r"http://([\d.]+):(\d+)(/.*)", url)
+    assert match, url
+    conn = http.client.HTTPConnection(match[1], int(match[2]), timeout=10)
+    try:
+        conn.request(method, match[3])
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_serve_command_prints_the_links_and_serves_the_feed(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL)
+    env = {"RUNNERUP_TOKEN": TOKEN, "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    with serve_process([str(path), "--host", "127.0.0.1"], env) as (lines, url):
+        assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/{TOKEN}/runnerup\.ics", url)
+        assert _get(url) == (200, expected(path))
+        assert _get(url.rsplit("/", 2)[0] + "/wrong/runnerup.ics")[0] == 404
+        assert _get(url, "DELETE")[0] == 405
+    assert lines[1] == f"webcal:   webcal://{url[7:]}  (Apple Calendar, Outlook desktop)"
+    assert lines[2].startswith(
+        "Outlook on the web: https://outlook.live.com/calendar/0/addfromweb?"
+    )
+    assert "name=Test+calendar" in lines[2]
+    assert lines[4].startswith("Google Calendar: ")
+    assert lines[6] == (
+        f"serving {path} (1 event, privacy full); it rebuilds when the file changes. Ctrl+C stops."
+    )
+    assert not (tmp_path / "xdg").exists()  # a given token is not saved
+
+
+def test_serve_command_generates_and_remembers_a_token(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    saved = tmp_path / "xdg" / "runnerup" / "token"
+    with serve_process([str(path)], env) as (lines, url):
+        assert lines[0] == (
+            f"generated a token and saved it in {saved}: restarts keep the URL; "
+            "delete the file for a new one"
+        )
+        token = saved.read_text().strip()
+        assert f"/{token}/runnerup.ics" in url and len(token) == 32
+        assert _get(url)[0] == 200
+    assert saved.stat().st_mode & 0o777 == 0o600
+    with serve_process([str(path)], env) as (lines, again):
+        assert lines[0].startswith(f"using the token saved in {saved}")
+        assert again.split("/")[3:] == url.split("/")[3:]
