@@ -401,6 +401,8 @@ def serve(
     app = make_app(path, token, output, privacy, force=force)
     for name in ("waitress", "waitress.queue"):
         logging.getLogger(name).addFilter(RedactToken(token))
+    # "Task queue depth is N" on every short burst says nothing a user can act on
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         server = create_server(app, host=host, port=port, ident="")  # no Server header
     except (OSError, ValueError) as exc:
