@@ -42,6 +42,7 @@ from runnerup.web import FeedApp, RedactToken, feed_name, make_app, saved_token
 from .conftest import EPOCH, MINIMAL, SAMPLE, WriteConfig
 
 TOKEN = "k3Hq9-Zr_T0ken-for-tests-only"
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes and bash")
 ETAG = re.compile(r'^"[0-9a-f]{32}"$')
 
 
@@ -337,6 +338,7 @@ def _boom(*args: Any, **kwargs: Any) -> Any:
     raise RuntimeError("disk on fire")
 
 
+@POSIX
 def test_saved_token_is_private_and_survives_a_restart(tmp_path: Path) -> None:
     folder = tmp_path / "config" / "runnerup"
     token, created = saved_token(folder)
@@ -721,6 +723,7 @@ def test_serve_command_prints_the_links_and_serves_the_feed(
     assert not (tmp_path / "xdg").exists()  # a given token is not saved
 
 
+@POSIX
 def test_serve_command_generates_and_remembers_a_token(
     write_config: WriteConfig, tmp_path: Path
 ) -> None:
@@ -739,3 +742,63 @@ def test_serve_command_generates_and_remembers_a_token(
     with serve_process([str(path)], env) as (lines, again):
         assert lines[0].startswith(f"using the token saved in {saved}")
         assert again.split("/")[3:] == url.split("/")[3:]
+
+
+# --------------------------------------------------------------------------- GitHub Pages
+
+WORKFLOW = Path(__file__).resolve().parent.parent / "examples" / "github-pages.yml"
+
+
+def _workflow_steps() -> dict[str, dict[str, Any]]:
+    import yaml
+
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow["env"]["PRIVACY"] == "busy"  # the safe default for a public site
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    steps = workflow["jobs"]["publish"]["steps"]
+    return {step.get("name", step.get("uses", "")): step for step in steps}
+
+
+@POSIX
+def test_pages_workflow_builds_busy_with_the_published_feed_as_memory(tmp_path: Path) -> None:
+    """Run the workflow's build step with bash: first publication, then a rebuild with
+    the published feed restored as previous.ics."""
+    steps = _workflow_steps()
+    assert (
+        "${{ secrets.RUNNERUP_FEED_NAME }}" in steps["Restore the published feed"]["env"].values()
+    )
+    script = steps["Build the feed"]["run"]
+    shutil.copy(SAMPLE, tmp_path / "runnerup.yaml")
+    env = {
+        **os.environ,
+        "CONFIG": "runnerup.yaml",
+        "PRIVACY": "busy",
+        "FEED_NAME": "s3cret-name",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+
+    def build() -> bytes:
+        run = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+        return (tmp_path / "site" / "s3cret-name.ics").read_bytes()
+
+    first = build()
+    assert_nothing_personal(first, load_config(tmp_path / "runnerup.yaml"))
+    assert (tmp_path / "site" / ".nojekyll").exists()
+    (tmp_path / "previous.ics").write_bytes(first)
+    shutil.rmtree(tmp_path / "site")  # a fresh runner: only the restored feed remembers
+    text = SAMPLE.read_text(encoding="utf-8")
+    closed = text.replace(
+        "  - company: Globex Health\n", "  - company: Globex Health\n    status: closed\n"
+    )
+    (tmp_path / "runnerup.yaml").write_text(closed, encoding="utf-8")
+    second = build()
+    assert second.count(b"STATUS:CANCELLED") == 1
+    assert b"SEQUENCE:1" in second
