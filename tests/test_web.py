@@ -225,6 +225,29 @@ def test_every_other_path_is_the_same_generic_404(write_config: WriteConfig) -> 
     assert len(shapes) == 1
 
 
+def test_head_answers_carry_no_body(write_config: WriteConfig) -> None:
+    """On the wire: a body after a HEAD answer would be read as the next response."""
+    app = app_for(write_config(MINIMAL))
+    requests = b"".join(
+        f"HEAD {path} HTTP/1.1\r\nHost: x\r\n{extra}\r\n".encode()
+        for path, extra in [("/nope", ""), (app.path, "Connection: close\r\n")]
+    )
+    with (
+        serving(app) as client,
+        socket.create_connection(("127.0.0.1", client.port), timeout=10) as raw,
+    ):
+        raw.sendall(requests)
+        received = b""
+        while chunk := raw.recv(65536):
+            received += chunk
+    answers = received.split(b"\r\n\r\n")
+    assert [a.split(b"\r\n")[0] for a in answers[:2]] == [
+        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 200 OK",
+    ]
+    assert answers[2:] == [b""]  # nothing after the second head: no bodies anywhere
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
 @pytest.mark.parametrize("where", ["feed", "root"])
 def test_other_methods_are_405(write_config: WriteConfig, method: str, where: str) -> None:

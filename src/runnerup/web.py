@@ -278,7 +278,8 @@ class FeedApp:
             return self._respond(environ, start_response)
         except Exception as exc:  # the server's own log would print the path: the token
             self._log(f"internal error: {type(exc).__name__}: {exc}")
-            return _plain(start_response, "500 Internal Server Error", _SERVER_ERROR)
+            head = environ.get("REQUEST_METHOD") == "HEAD"
+            return _plain(start_response, "500 Internal Server Error", _SERVER_ERROR, head=head)
 
     def _respond(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
@@ -287,7 +288,7 @@ class FeedApp:
                 start_response, "405 Method Not Allowed", _NOT_ALLOWED, [("Allow", "GET, HEAD")]
             )
         if not self.is_feed_path(str(environ.get("PATH_INFO", ""))):
-            return _plain(start_response, "404 Not Found", _NOT_FOUND)
+            return _plain(start_response, "404 Not Found", _NOT_FOUND, head=method == "HEAD")
         self.refresh()
         feed = self.feed
         headers = [
@@ -373,7 +374,10 @@ def _plain(
     status: str,
     body: bytes,
     extra: list[tuple[str, str]] | None = None,
+    *,
+    head: bool = False,
 ) -> list[bytes]:
+    """A small text answer; no body for HEAD (waitress sends whatever the app returns)."""
     start_response(
         status,
         [
@@ -383,7 +387,7 @@ def _plain(
             *(extra or []),
         ],
     )
-    return [body]
+    return [] if head else [body]
 
 
 def _stderr(line: str) -> None:
