@@ -646,6 +646,16 @@ def test_serve_rejects_a_bad_token(runner: CliRunner, write_config: WriteConfig)
     assert "Invalid value for --token: the token may not contain" in result.stderr
 
 
+def test_serve_warns_about_a_short_token(runner: CliRunner, write_config: WriteConfig) -> None:
+    path = write_config("roles: [")  # fails after the token check, before serving
+    result = runner.invoke(main, ["serve", str(path), "--token", "short"])
+    assert result.stderr.startswith(
+        "warning: a token this short can be guessed; leave --token out for a random one\n"
+    )
+    result = runner.invoke(main, ["serve", str(path), "--token", TOKEN])
+    assert "warning" not in result.stderr
+
+
 def test_serve_with_a_broken_config_exits_1(runner: CliRunner, write_config: WriteConfig) -> None:
     path = write_config("roles: [")
     result = runner.invoke(main, ["serve", str(path), "--token", TOKEN, "--port", "0"])

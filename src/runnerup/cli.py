@@ -391,6 +391,12 @@ def serve(
         if problem:
             raise click.BadParameter(problem, param_hint="--token")
         token_note = None
+        if len(token) < 16:
+            click.secho(
+                "warning: a token this short can be guessed; leave --token out for a random one",
+                fg="yellow",
+                err=True,
+            )
     else:
         folder = Path(click.get_app_dir("runnerup"))
         token, created = saved_token(folder)
