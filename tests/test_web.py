@@ -453,6 +453,24 @@ def test_broken_config_keeps_the_last_good_feed_and_says_where_once(
     assert log[-2:] == [f"{path} is valid again", f"reloaded {path}: 1 event (1 changed)"]
 
 
+def test_an_hour_later_a_broken_config_is_still_broken(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hourly re-render (cancelled events expire with time) keeps the last good feed
+    and does not call the broken file valid."""
+    path = write_config(MINIMAL)
+    log = Log()
+    app = app_for(path, log)
+    good = app.feed
+    path.write_text("roles: [", encoding="utf-8")
+    app.refresh()
+    now = time.monotonic()
+    monkeypatch.setattr(web.time, "monotonic", lambda: now + web.RERENDER_SECONDS + 1)
+    app.refresh()
+    assert app.feed == good
+    assert len(log) == 2 and log[1] == f"1 error in {path}; still serving the last good feed"
+
+
 def test_broken_config_at_start_is_an_error_without_a_previous_feed(
     write_config: WriteConfig,
 ) -> None:

@@ -154,6 +154,7 @@ class FeedApp:
         self._rendered_at = 0.0
         self._reported: str | None = None  # the last problem printed, to print it once
         self._config_broken = False
+        self._source_ok = False  # whether the text last read was valid
         self._memory: Previous | None = None
         self._feed: Feed | None = None
         self._last_error: RunnerupError | None = None
@@ -212,18 +213,24 @@ class FeedApp:
             self._broken(exc)
             return
         digest = hashlib.sha256(data).digest()
-        if digest != self._source or self._config is None:
+        if digest != self._source:
             self._source = digest
             try:
-                self._config = parse_config(data, str(self.config_path))
+                config = parse_config(data, str(self.config_path))
             except ConfigError as exc:
+                self._source_ok = False
                 self._broken(exc)
                 return
-        # else: the same text (touched, or restored after a read error); time moved on
-        if self._config_broken:
+            self._source_ok, self._config = True, config
+        # else: the same text as last time (touched, restored after a read error, or only
+        # time moved on): its verdict stands
+        if self._source_ok and self._config_broken:
             self._log(f"{self.config_path} is valid again")
             self._config_broken, self._reported = False, None
-        self._render(self._config)
+        if self._config is not None:
+            self._render(self._config)  # the last good config, while the text is broken
+        else:
+            self._rendered_at = time.monotonic()
 
     def _render(self, config: Config) -> None:
         try:
@@ -252,6 +259,7 @@ class FeedApp:
 
     def _broken(self, exc: ConfigError) -> None:
         self._last_error = exc
+        self._rendered_at = time.monotonic()  # a broken file is not re-read every request
         if self._feed is None:
             return  # nothing to keep serving: the caller raises it
         self._config_broken = True
