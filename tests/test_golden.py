@@ -26,8 +26,9 @@ RUNS = {
 
 
 @pytest.mark.parametrize("command, golden", RUNS.items(), ids=RUNS.keys())
-def test_output_matches_golden(command: str, golden: str, tmp_path: Path,
-                               runner: CliRunner) -> None:
+def test_output_matches_golden(
+    command: str, golden: str, tmp_path: Path, runner: CliRunner
+) -> None:
     args = [str(SAMPLE) if a == "sample_config.yaml" else a for a in shlex.split(command)]
     out = tmp_path / "out.ics"
     result = runner.invoke(main, [*args, "-o", str(out)])

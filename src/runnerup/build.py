@@ -8,7 +8,6 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .bulk import paused_gc
 from .config import Config
 from .errors import OutputError
 from .ics import Previous, calendar_bytes, call_events, read_previous
@@ -20,10 +19,9 @@ def render(
     config: Config, previous: Previous | None, now: datetime, privacy: str = "full"
 ) -> tuple[bytes, Changes]:
     """The calendar for `config`, remembering `previous`; `now` stamps what changed."""
-    with paused_gc():
-        events = call_events(schedule(config), config, privacy)
-        merged, changes = merge(events, previous, now)
-        return calendar_bytes(config, merged, privacy), changes
+    events = call_events(schedule(config), config, privacy)
+    merged, changes = merge(events, previous, now)
+    return calendar_bytes(config, merged, privacy), changes
 
 
 def build_now(environ: os._Environ[str] | dict[str, str] | None = None) -> datetime:
@@ -55,8 +53,7 @@ def load_previous(path: Path, *, required: bool) -> Previous | None:
         return None
     except OSError as exc:
         raise OutputError(f"{path}: cannot read: {exc.strerror}") from None
-    with paused_gc():
-        return read_previous(data, str(path))
+    return read_previous(data, str(path))
 
 
 def check_overwrite(path: Path, previous: Previous | None, force: bool) -> None:

@@ -1,4 +1,4 @@
-"""Pausing the cyclic garbage collector while runnerup builds large trees of objects.
+"""Pausing the cyclic garbage collector while a one-shot command builds large trees.
 
 Reading a config or a calendar allocates hundreds of thousands of small objects that all
 stay alive (YAML nodes, located `Node`s, roles, calls, content lines) and form no cycles.
@@ -9,7 +9,8 @@ third of `runnerup build`. Reference counting still frees everything as usual.
 At the end of the block the survivors move to the permanent generation (`gc.freeze`)
 rather than waiting for the first collection after it, which would walk all of them once
 more (a third of a second at 10,000 roles). The price: a reference cycle made inside the
-block is never collected; runnerup makes none there (frozen dataclasses, strings, lists).
+block is never collected, which is fine for a process that ends with the command and is
+why `cli.py` pauses it for every command but `serve`.
 """
 
 from __future__ import annotations
