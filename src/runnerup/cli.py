@@ -62,6 +62,13 @@ config_argument = click.argument(
     envvar="RUNNERUP_CONFIG",
     type=click.Path(dir_okay=False, path_type=Path),
 )
+privacy_option = click.option(
+    "--privacy",
+    type=click.Choice(["full", "busy"]),
+    default="full",
+    show_default=True,
+    help="busy: times and a neutral title only, for feeds that leave the machine.",
+)
 today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -216,13 +223,7 @@ def _github_annotation(problem: Problem) -> str:
     help="Take the memory of earlier builds (SEQUENCE, DTSTAMP, cancellations) "
     "from this file instead of the output.",
 )
-@click.option(
-    "--privacy",
-    type=click.Choice(["full", "busy"]),
-    default="full",
-    show_default=True,
-    help="busy: times and a neutral title only, for feeds that leave the machine.",
-)
+@privacy_option
 @click.option("--force", is_flag=True, help="Replace an output file that runnerup did not write.")
 def build(
     config: Path | None, output: Path | None, previous: Path | None, privacy: str, force: bool
@@ -353,13 +354,7 @@ def schema(output: Path | None) -> None:
     help="The secret part of the feed URL (default: $RUNNERUP_TOKEN, else a random one "
     "saved in your config folder, so a restart keeps the URL).",
 )
-@click.option(
-    "--privacy",
-    type=click.Choice(["full", "busy"]),
-    default="full",
-    show_default=True,
-    help="busy: times and a neutral title only, for feeds that leave the machine.",
-)
+@privacy_option
 @click.option(
     "-o",
     "--output",
