@@ -238,17 +238,20 @@ def build(
         check_overwrite,
         default_output,
         load_previous,
+        read_output,
         render,
         write_atomic,
     )
     from .config import load_config
+    from .ics import read_previous
 
     path = _config_path(config)
     cfg = load_config(path)
     now = build_now()
     to_stdout = str(output) == "-"
     target = None if to_stdout else (output or default_output(path))
-    existing = load_previous(target, required=False) if target is not None else None
+    old = read_output(target, required=False) if target is not None else None
+    existing = read_previous(old, str(target)) if old is not None else None
     if target is not None:
         check_overwrite(target, existing, force)
     memory = load_previous(previous, required=True) if previous is not None else existing
@@ -258,11 +261,7 @@ def build(
         sys.stdout.flush()
         click.echo(f"wrote stdout: {changes}", err=True)
         return
-    try:
-        unchanged = target.read_bytes() == data
-    except OSError:
-        unchanged = False
-    if not unchanged:
+    if old != data:  # the bytes read above: an unchanged calendar is not rewritten
         write_atomic(target, data)
     click.echo(f"wrote {target}: {changes}")
 

@@ -54,7 +54,7 @@ def merge(
         if before is None:
             event.sequence, event.dtstamp = 0, stamp
             new += 1
-        elif before.body == event.body:
+        elif before.same_body(event):
             event.sequence, event.dtstamp = before.sequence, before.dtstamp
         else:
             event.sequence, event.dtstamp = before.sequence + 1, stamp
