@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from runnerup import ics
 from runnerup.cli import main
 
 from .conftest import EPOCH, MINIMAL, SAMPLE
@@ -234,3 +235,62 @@ def test_kill_mid_write_leaves_previous_file(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
     assert proc.returncode == -signal.SIGKILL
     assert out.read_bytes() == before
+
+
+def _refolded(data: bytes, width: int) -> bytes:
+    """The same calendar as another tool might save it: unfolded, then folded at `width`
+    characters with a tab, LF line ends."""
+    lines = re.sub(r"\r\n[ \t]", "", data.decode()).split("\r\n")
+    out = []
+    for line in lines:
+        while len(line) > width:
+            out.append(line[:width])
+            line = "\t" + line[width:]
+        out.append(line)
+    return "\n".join(out).encode()
+
+
+@pytest.mark.parametrize("width", [40, 5])
+def test_a_reformatted_previous_output_is_still_the_same_memory(built, width: int) -> None:
+    """A file runnerup wrote is read by bytes passes; one another tool re-saved goes the
+    line-by-line way, and both must remember the same events."""
+    _, first = built(SAMPLE.read_text(encoding="utf-8"))
+    fast = ics.read_previous(first, "a.ics")
+    slow = ics.read_previous(_refolded(first, width), "b.ics")
+    assert ics._read_canonical(first) is not None
+    assert ics._read_canonical(_refolded(first, width)) is None
+    assert fast.events.keys() == slow.events.keys() and len(fast.events) > 3
+    for uid, one in fast.events.items():
+        two = slow.events[uid]
+        assert (one.sequence, one.dtstamp, one.body, one.status, one.ends, one.sort_key) == (
+            two.sequence,
+            two.dtstamp,
+            two.body,
+            two.status,
+            two.ends,
+            two.sort_key,
+        )
+
+
+def test_a_rebuild_over_a_refolded_file_changes_nothing(built, tmp_path: Path) -> None:
+    _, first = built(MINIMAL + SECOND)
+    out = tmp_path / "runnerup.ics"
+    out.write_bytes(_refolded(first, 30))
+    line, again = built(MINIMAL + SECOND, epoch=EPOCH + 86_400)
+    assert line.endswith("2 events (no changes)\n")
+    assert again == first
+
+
+def test_one_event_refolded_in_place_is_compared_by_its_content(built, tmp_path: Path) -> None:
+    """The file keeps runnerup's layout but one event's bytes differ from what the writer
+    gives: the parsed body decides, so it is unchanged, not a new SEQUENCE."""
+    _, first = built(MINIMAL + SECOND)
+    out = tmp_path / "runnerup.ics"
+    start = first.index(b"DESCRIPTION:")
+    long_line_end = first.index(b"\r\n", start)
+    assert long_line_end - start > 40
+    cut = start + 30
+    out.write_bytes(first[:cut] + b"\r\n " + first[cut:])
+    line, again = built(MINIMAL + SECOND, epoch=EPOCH + 86_400)
+    assert line.endswith("2 events (no changes)\n")
+    assert again == first
