@@ -294,3 +294,21 @@ def test_one_event_refolded_in_place_is_compared_by_its_content(built, tmp_path:
     line, again = built(MINIMAL + SECOND, epoch=EPOCH + 86_400)
     assert line.endswith("2 events (no changes)\n")
     assert again == first
+
+
+def test_an_unchanged_rebuild_does_not_parse_the_previous_output(
+    built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The common rebuild is proved unchanged by comparing bytes; the memory is read
+    event by event only when something differs."""
+    _, first = built(MINIMAL + SECOND)
+
+    def refuse(data: bytes, name: str) -> ics.Previous:
+        raise AssertionError("read_previous called")
+
+    monkeypatch.setattr(ics, "read_previous", refuse)
+    line, again = built(MINIMAL + SECOND, epoch=EPOCH + 86_400)
+    assert line.endswith("2 events (no changes)\n")
+    assert again == first
+    with pytest.raises(AssertionError):
+        built(MINIMAL, epoch=EPOCH + 86_400)  # one role gone: the memory must cancel it

@@ -238,8 +238,10 @@ def build(
         check_overwrite,
         default_output,
         load_previous,
+        produce,
         read_output,
         render,
+        render_unchanged,
         write_atomic,
     )
     from .config import load_config
@@ -251,11 +253,18 @@ def build(
     to_stdout = str(output) == "-"
     target = None if to_stdout else (output or default_output(path))
     old = read_output(target, required=False) if target is not None else None
-    existing = read_previous(old, str(target)) if old is not None else None
-    if target is not None:
-        check_overwrite(target, existing, force)
-    memory = load_previous(previous, required=True) if previous is not None else existing
-    data, changes = render(cfg, memory, now, privacy)
+    events = quick = None
+    if old is not None and previous is None:  # rendering raises nothing: order is kept
+        events = produce(cfg, privacy)
+        quick = render_unchanged(cfg, events, old, privacy)
+    if quick is not None:
+        data, changes = quick  # `old` is runnerup's own output: nothing to check or merge
+    else:
+        existing = read_previous(old, str(target)) if old is not None else None
+        if target is not None:
+            check_overwrite(target, existing, force)
+        memory = load_previous(previous, required=True) if previous is not None else existing
+        data, changes = render(cfg, memory, now, privacy, events)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
