@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runnerup import ics
+from runnerup import build, ics
 from runnerup.cli import main
 
 from .conftest import EPOCH, MINIMAL, SAMPLE
@@ -306,7 +306,7 @@ def test_an_unchanged_rebuild_does_not_parse_the_previous_output(
     def refuse(data: bytes, name: str) -> ics.Previous:
         raise AssertionError("read_previous called")
 
-    monkeypatch.setattr(ics, "read_previous", refuse)
+    monkeypatch.setattr(build, "read_previous", refuse)
     line, again = built(MINIMAL + SECOND, epoch=EPOCH + 86_400)
     assert line.endswith("2 events (no changes)\n")
     assert again == first

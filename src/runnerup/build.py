@@ -69,6 +69,34 @@ def render_unchanged(
     return data, Changes(len(events), 0, 0, 0)
 
 
+def build_output(
+    config: Config,
+    target: Path | None,
+    previous: Path | None,
+    now: datetime,
+    privacy: str = "full",
+    force: bool = False,
+) -> tuple[bytes, Changes, bytes | None]:
+    """What `runnerup build` writes to `target` (None: stdout), what changed, and the
+    target's current bytes (an unchanged calendar need not be rewritten).
+
+    The memory is `previous` if named, else the target itself. The usual rebuild changes
+    nothing and is recognised without parsing the old file (`render_unchanged`)."""
+    old = read_output(target, required=False) if target is not None else None
+    events = None
+    if old is not None and previous is None:
+        events = produce(config, privacy)
+        quick = render_unchanged(config, events, old, privacy)
+        if quick is not None:  # `old` is runnerup's own output: nothing to check or merge
+            return *quick, old
+    existing = read_previous(old, str(target)) if old is not None else None
+    if target is not None:
+        check_overwrite(target, existing, force)
+    memory = load_previous(previous, required=True) if previous is not None else existing
+    data, changes = render(config, memory, now, privacy, events)
+    return data, changes, old
+
+
 def build_now(environ: os._Environ[str] | dict[str, str] | None = None) -> datetime:
     """ "Now" for DTSTAMPs: SOURCE_DATE_EPOCH when set, for reproducible builds."""
     env = os.environ if environ is None else environ

@@ -233,38 +233,13 @@ def build(
     Rebuilding keeps unchanged events byte for byte, bumps SEQUENCE on changed ones and
     cancels the ones no longer produced. Then prints one line of what changed.
     """
-    from .build import (
-        build_now,
-        check_overwrite,
-        default_output,
-        load_previous,
-        produce,
-        read_output,
-        render,
-        render_unchanged,
-        write_atomic,
-    )
+    from .build import build_now, build_output, default_output, write_atomic
     from .config import load_config
-    from .ics import read_previous
 
     path = _config_path(config)
     cfg = load_config(path)
-    now = build_now()
-    to_stdout = str(output) == "-"
-    target = None if to_stdout else (output or default_output(path))
-    old = read_output(target, required=False) if target is not None else None
-    events = quick = None
-    if old is not None and previous is None:  # rendering raises nothing: order is kept
-        events = produce(cfg, privacy)
-        quick = render_unchanged(cfg, events, old, privacy)
-    if quick is not None:
-        data, changes = quick  # `old` is runnerup's own output: nothing to check or merge
-    else:
-        existing = read_previous(old, str(target)) if old is not None else None
-        if target is not None:
-            check_overwrite(target, existing, force)
-        memory = load_previous(previous, required=True) if previous is not None else existing
-        data, changes = render(cfg, memory, now, privacy, events)
+    target = None if str(output) == "-" else (output or default_output(path))
+    data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
