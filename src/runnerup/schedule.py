@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -50,14 +50,15 @@ def touch_uid(role_id: str, after: str, kind: str = "call") -> str:
 
 
 def schedule(config: Config) -> list[Call]:
-    """Every call of every open role, soonest first (ties by UID, so the order is stable)."""
+    """Every call of every open role, soonest first (ties by identity: a stable order)."""
     calls = [
         call
         for role in config.roles
         if role.open
         for call in role_calls(role, config.zone_of(role), config.timezone)
     ]
-    calls.sort(key=lambda c: (c.start, c.uid))
+    # Ties by (role id, offset): the UID's own identity, without hashing every call.
+    calls.sort(key=lambda c: (c.start, c.role.id, c.touch.after.canonical))
     return calls
 
 
@@ -138,9 +139,10 @@ def _holidays(country: str, year: int) -> dict[date, str]:
 def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
     """A call already in the past is worth a word: close the role or pin a new time."""
     out = []
-    zone = ZoneInfo(config.timezone)
+    # Today's midnight in your zone, as an instant: one comparison per call.
+    start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
     for call in calls:
-        if call.start.astimezone(zone).date() < today:
+        if call.start < start_of_today:
             out.append(
                 Problem(
                     config.path,
