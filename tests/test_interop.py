@@ -191,3 +191,13 @@ def test_external_parsers_read_the_scheduled_instants(name: str, text: bytes) ->
     data, _ = render(config, None, NOW)
     seen = EXTERNAL_READERS[name](data)
     assert {e.uid: (e.start, e.end) for e in seen} == expected_instants(config)
+
+
+@pytest.mark.parametrize("name", [*PYTHON_READERS, *EXTERNAL_READERS])
+def test_busy_feed_reads_the_same_instants(name: str) -> None:
+    config = parse_config(SAMPLE.read_bytes(), str(SAMPLE))
+    data, _ = render(config, None, NOW, "busy")
+    reader = {**PYTHON_READERS, **EXTERNAL_READERS}[name]
+    seen = reader(data)
+    assert {e.uid: (e.start, e.end) for e in seen} == expected_instants(config)
+    assert {e.summary for e in seen} == {"Follow-up call", "Prep"}
