@@ -236,3 +236,15 @@ def test_no_traceback_for_an_unreadable_config(runner: CliRunner, tmp_path: Path
     result = runner.invoke(main, ["build", str(tmp_path)])
     assert result.exit_code == 2  # a folder is not a config: click says so
     assert "Traceback" not in result.output
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config(MINIMAL.replace("decided: 2026-09-03", "decided: 2026-02-30"))
+    plain = runner.invoke(main, ["check", str(path)])
+    assert "\x1b[" not in plain.stderr
+    coloured = runner.invoke(main, ["check", str(path)], color=True)
+    assert "\x1b[31m" in coloured.stderr
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in runner.invoke(main, ["check", str(path)], color=True).stderr

@@ -7,6 +7,7 @@ and is printed, without a traceback, in one place (`_Group.invoke`).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -85,6 +86,8 @@ def main() -> None:
     Reads a YAML list of roles (runnerup.yaml) and writes an iCalendar file with one
     event per follow-up call. Start with `runnerup init`.
     """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: no colour even on a terminal
+        click.get_current_context().color = False
 
 
 @main.command()
@@ -159,8 +162,6 @@ def check(configs: tuple[Path, ...], fmt: str, today: datetime | None) -> None:
     Takes several files (default: $RUNNERUP_CONFIG, else runnerup.yaml). Exits 1 if any
     has an error; warnings alone exit 0.
     """
-    import os
-
     from .report import check_file
 
     paths = list(configs) or [
@@ -450,8 +451,6 @@ def _subscribe_lines(
 
 def _edit_config(value: Path | None) -> Path:
     """The edit commands take the file as -c, since their arguments are role ids."""
-    import os
-
     if value is not None:
         return value
     return Path(os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml")
