@@ -181,3 +181,11 @@ def test_busy_privacy_drops_every_personal_string() -> None:
     ):
         assert secret not in data
     assert "SUMMARY:Follow-up call" in data
+
+
+def test_description_gives_both_local_times_even_in_one_zone() -> None:
+    same = MINIMAL.replace("timezone: America/Chicago", "timezone: America/New_York")
+    (event,) = icalendar.Calendar.from_ical(build(same)).walk("VEVENT")
+    text = str(event["DESCRIPTION"])
+    assert "- Your time: Wed 2 December 2026, 10:00 EST (America/New_York)" in text
+    assert "- Dana's time: Wed 2 December 2026, 10:00 EST (America/New_York)" in text

@@ -81,8 +81,7 @@ def description(call: Call, your_zone: str) -> str:
     values = _fields(role, call.touch.after.words)
     lines += [f"{n}. {p.format_map(values)}" for n, p in enumerate(role.settings.talking_points, 1)]
     lines += ["", "WHEN", f"- Your time: {_when(call.start, your_zone)}"]
-    if call.zone != your_zone:
-        lines.append(f"- {contact.first_name}'s time: {_when(call.start, call.zone)}")
+    lines.append(f"- {contact.first_name}'s time: {_when(call.start, call.zone)}")
     if call.moved_because:
         lines.append(
             f"- Moved from {call.planned:%a} {long_date(call.planned)} ({call.moved_because})."
