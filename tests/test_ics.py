@@ -189,3 +189,15 @@ def test_description_gives_both_local_times_even_in_one_zone() -> None:
     text = str(event["DESCRIPTION"])
     assert "- Your time: Wed 2 December 2026, 10:00 EST (America/New_York)" in text
     assert "- Dana's time: Wed 2 December 2026, 10:00 EST (America/New_York)" in text
+
+
+def test_alarm_text_says_when() -> None:
+    def alarm(reminder: str) -> str:
+        (event,) = icalendar.Calendar.from_ical(
+            build(MINIMAL + f"    reminder: {reminder}\n")
+        ).walk("VEVENT")
+        return str(event.walk("VALARM")[0]["DESCRIPTION"])
+
+    assert alarm("1 hour 30 minutes") == "Call Dana Whitfield (Acme Corp) in 1 hour 30 minutes"
+    assert alarm("0 minutes") == "Call Dana Whitfield (Acme Corp) now"
+    assert b"BEGIN:VALARM" not in build(MINIMAL + "    reminder: none\n")

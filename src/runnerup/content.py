@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .config import Role
@@ -12,26 +12,18 @@ from .schedule import Call
 NEUTRAL_TITLE = "Follow-up call"
 
 
-class _Fields(dict[str, str]):
-    """Template values; only validated names ever reach here."""
-
-
-def fill(template: str, role: Role, elapsed: str) -> str:
-    """Fill one talking-point template (names were checked when the config was read)."""
-    return template.format_map(_fields(role, elapsed))
-
-
-def _fields(role: Role, elapsed: str) -> _Fields:
-    return _Fields(
-        company=role.company,
-        title=role.title,
-        contact=role.contact.name,
-        contact_first=role.contact.first_name,
-        hired=role.hired or "the new hire",
-        decided=long_date(role.decided),
-        elapsed=elapsed,
-        why_close=role.why_close or "how close it was",
-    )
+def _fields(role: Role, elapsed: str) -> dict[str, str]:
+    """Talking-point values; templates name only these (checked when the config was read)."""
+    return {
+        "company": role.company,
+        "title": role.title,
+        "contact": role.contact.name,
+        "contact_first": role.contact.first_name,
+        "hired": role.hired or "the new hire",
+        "decided": long_date(role.decided),
+        "elapsed": elapsed,
+        "why_close": role.why_close or "how close it was",
+    }
 
 
 def long_date(day: object) -> str:
@@ -48,9 +40,9 @@ def prep_summary(call: Call) -> str:
     return f"Prepare: call {call.role.contact.name} — {call.role.company}"
 
 
-def alarm_text(call: Call) -> str:
-    when = describe_duration(call.role.settings.reminder or call.end - call.end)
-    return f"Call {call.role.contact.name} ({call.role.company}) in {when}"
+def alarm_text(call: Call, before: timedelta) -> str:
+    when = f"in {describe_duration(before)}" if before else "now"
+    return f"Call {call.role.contact.name} ({call.role.company}) {when}"
 
 
 def _when(moment: datetime, zone: str) -> str:

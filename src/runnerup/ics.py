@@ -123,7 +123,7 @@ def call_events(calls: list[Call], config: Config, privacy: str = "full") -> lis
         body += ["TRANSP:OPAQUE", "STATUS:CONFIRMED"]
         reminder = call.role.settings.reminder
         if reminder is not None:
-            text = NEUTRAL_TITLE if busy else alarm_text(call)
+            text = NEUTRAL_TITLE if busy else alarm_text(call, reminder)
             body += [
                 "BEGIN:VALARM",
                 "ACTION:DISPLAY",
