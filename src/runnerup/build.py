@@ -152,9 +152,10 @@ def check_overwrite(path: Path, previous: Previous | None, force: bool) -> None:
     )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write via a temporary file in the same folder and a rename: a crash, a full disk
-    or a kill leaves the old file whole."""
+    or a kill leaves the old file whole. `mode` (else the old file's, else the umask's)
+    is set before the rename, so a secret is never readable by others, even briefly."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -165,12 +166,13 @@ def write_atomic(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+        if mode is None:
+            try:
+                mode = path.stat().st_mode & 0o777
+            except FileNotFoundError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:

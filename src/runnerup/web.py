@@ -97,8 +97,7 @@ def saved_token(folder: Path) -> tuple[str, bool]:
     token = new_token()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(path, (token + "\n").encode("ascii"))
-        os.chmod(path, 0o600)
+        write_atomic(path, (token + "\n").encode("ascii"), mode=0o600)
     except OSError as exc:
         raise RunnerupError(f"{path}: cannot save the token: {exc.strerror}") from None
     return token, True
