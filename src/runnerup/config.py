@@ -11,7 +11,7 @@ import os
 import re
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -294,6 +294,23 @@ def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) 
     return _Validator(filename, system_zone).config(tree)
 
 
+_SECTIONS: dict[int, tuple[tuple[Key, ...], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _section_info(keys: tuple[Key, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A section's known and required key names, worked out once per section, not per
+    mapping (20,000 mappings at 10,000 roles)."""
+    info = _SECTIONS.get(id(keys))
+    if info is None or info[0] is not keys:  # the tuple is kept, so its id stays its own
+        info = (
+            keys,
+            frozenset(k.name for k in keys),
+            tuple(k.name for k in keys if k.required),
+        )
+        _SECTIONS[id(keys)] = info
+    return info[1], info[2]
+
+
 class _Validator:
     """Walks the located tree once, collecting every problem instead of stopping at one."""
 
@@ -320,9 +337,10 @@ class _Validator:
         if node.kind != "map":
             self.fail(node, path, f"expected a mapping of keys, found {node.describe}")
             return {}
-        known = {k.name for k in keys}
-        values: dict[str, Node] = {}
         self.suggested: set[str] = set()  # a typo already reported stands for the missing key
+        known, required = _section_info(keys)
+        values: dict[str, Node] = {}
+        nulls = False
         for name, (key_node, value) in node.entries.items():
             if name not in known:
                 hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
@@ -335,12 +353,16 @@ class _Validator:
                 )
                 continue
             values[name] = value
-        for k in keys:
-            if k.name in self.suggested and k.name not in values:
+            if value.kind == "null":
+                nulls = True
+        for name in required:
+            if name in self.suggested and name not in values:
                 continue
-            if k.required and (k.name not in values or values[k.name].kind == "null"):
-                where = values.get(k.name, node)
-                self.fail(where, _join(path, k.name), f"`{k.name}` is required")
+            if name not in values or values[name].kind == "null":
+                where = values.get(name, node)
+                self.fail(where, _join(path, name), f"`{name}` is required")
+        if not nulls:
+            return values
         return {n: v for n, v in values.items() if v.kind != "null"}
 
     def config(self, tree: Node) -> Config:
@@ -437,7 +459,10 @@ class _Validator:
             if key.name == "talking_points" and not replace_points:
                 parsed = base.talking_points + parsed  # type: ignore[operator]
             changes[key.name] = parsed
-        return replace(base, **changes)  # type: ignore[arg-type]
+        if not changes:
+            return base  # frozen: nothing overridden can share the base
+        # What `dataclasses.replace` does, minus its per-field checks (once per role).
+        return Settings(**{**base.__dict__, **changes})  # type: ignore[arg-type]
 
     def role(self, node: Node, path: str, base: Settings) -> Role | None:
         values = self.section(node, path, KEYS["role"])
@@ -487,7 +512,7 @@ class _Validator:
         values = self.section(node, path, KEYS["contact"])
         if "name" not in values:
             return None
-        kinds = {k.name: k.kind for k in KEYS["contact"]}
+        kinds = _CONTACT_KINDS
         parsed = {
             name: self.value(kinds[name], value, f"{path}.{name}") for name, value in values.items()
         }
@@ -816,6 +841,9 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
     "status": _Validator.status,
     "id": _Validator.role_id,
 }
+
+
+_CONTACT_KINDS = {k.name: k.kind for k in KEYS["contact"]}
 
 
 def _join(path: str, name: str) -> str:

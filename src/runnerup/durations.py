@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -50,6 +51,8 @@ class Offset:
 
     def after(self, day: date) -> date:
         """Calendar arithmetic: Nov 30 + 3 months is the end of February."""
+        if not (self.years or self.months):  # plain days: timedelta gives the same, quicker
+            return day + timedelta(days=self.days + 7 * self.weeks)
         return day + relativedelta(
             years=self.years, months=self.months, days=self.days + 7 * self.weeks
         )
@@ -106,8 +109,10 @@ def _plural(n: int, unit: str) -> str:
     return f"{word} {unit}" + ("" if n == 1 else "s")
 
 
+@lru_cache(maxsize=1024)
 def parse_offset(text: str) -> Offset:
-    """`90 days`, `1 month 2 weeks`, `90`, `P3M`."""
+    """`90 days`, `1 month 2 weeks`, `90`, `P3M`. Cached: a config repeats a few offsets
+    thousands of times, and an Offset is frozen (errors are raised, never cached)."""
     raw = text.strip()
     if re.fullmatch(r"\d+", raw):
         return Offset(days=int(raw))
@@ -140,6 +145,7 @@ def _offset_hint(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=1024)
 def parse_duration(text: str, *, allow_bare: bool = False) -> timedelta:
     """`20 minutes`, `1 hour 30 minutes`, `1 day`, `PT30M`; bare integers are minutes."""
     raw = text.strip()
