@@ -549,7 +549,7 @@ class _Validator:
         raw = self.scalar(node, path, "a date (YYYY-MM-DD)")
         if raw is None:
             return None
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw.strip())
+        match = _DATE_RE.fullmatch(raw.strip())
         if not match:
             self.fail(node, path, f"expected a date as YYYY-MM-DD, found {node.describe}")
             return None
@@ -563,9 +563,7 @@ class _Validator:
         raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
         if raw is None:
             return _INVALID
-        match = re.fullmatch(
-            r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", raw.strip()
-        )
+        match = _DATETIME_RE.fullmatch(raw.strip())
         if not match:
             self.fail(
                 node,
@@ -582,7 +580,7 @@ class _Validator:
 
     def time(self, node: Node, path: str) -> object:
         raw = self.scalar(node, path, "a time as HH:MM")
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", (raw or "").strip())
+        match = _TIME_RE.fullmatch((raw or "").strip())
         if raw is None or not match or int(match[1]) > 23 or int(match[2]) > 59:
             if raw is not None:
                 self.fail(
@@ -770,7 +768,7 @@ class _Validator:
         if raw is None:
             return _INVALID
         value = raw.strip()
-        if not re.match(r"https?://[^\s/]+", value) or re.search(r"\s", value):
+        if not _URL_RE.match(value) or _SPACE_RE.search(value):
             self.fail(
                 node,
                 path,
@@ -784,7 +782,7 @@ class _Validator:
         if raw is None:
             return _INVALID
         value = raw.strip()
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        if not _EMAIL_RE.fullmatch(value):
             self.fail(node, path, f"expected an email address, found {node.describe}")
             return _INVALID
         return value
@@ -803,7 +801,7 @@ class _Validator:
         if raw is None:
             return _INVALID
         value = raw.strip()
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", value):
+        if not _ID_RE.fullmatch(value):
             self.fail(
                 node,
                 path,
@@ -843,6 +841,15 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
 }
 
 
+# Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache per call.
+_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATETIME_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
+_URL_RE = re.compile(r"https?://[^\s/]+")
+_SPACE_RE = re.compile(r"\s")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
 _CONTACT_KINDS = {k.name: k.kind for k in KEYS["contact"]}
 
 
@@ -855,7 +862,7 @@ def _join(path: str, name: str) -> str:
 
 def derive_id(company: str, title: str, decided: date) -> str:
     """A readable default id: `acme-corp-senior-product-manager-2026-09-03`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{company} {title}".lower()).strip("-")[:48].strip("-")
+    slug = _SLUG_RE.sub("-", f"{company} {title}".lower()).strip("-")[:48].strip("-")
     return f"{slug or 'role'}-{decided.isoformat()}"
 
 

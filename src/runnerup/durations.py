@@ -109,12 +109,15 @@ def _plural(n: int, unit: str) -> str:
     return f"{word} {unit}" + ("" if n == 1 else "s")
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 @lru_cache(maxsize=1024)
 def parse_offset(text: str) -> Offset:
     """`90 days`, `1 month 2 weeks`, `90`, `P3M`. Cached: a config repeats a few offsets
     thousands of times, and an Offset is frozen (errors are raised, never cached)."""
     raw = text.strip()
-    if re.fullmatch(r"\d+", raw):
+    if _DIGITS.fullmatch(raw):
         return Offset(days=int(raw))
     if raw.upper().startswith("P"):
         match = _ISO_DATE.fullmatch(raw.upper())
@@ -149,7 +152,7 @@ def _offset_hint(text: str) -> str:
 def parse_duration(text: str, *, allow_bare: bool = False) -> timedelta:
     """`20 minutes`, `1 hour 30 minutes`, `1 day`, `PT30M`; bare integers are minutes."""
     raw = text.strip()
-    if allow_bare and re.fullmatch(r"\d+", raw):
+    if allow_bare and _DIGITS.fullmatch(raw):
         return timedelta(minutes=int(raw))
     if raw.upper().startswith("P"):
         match = _ISO_TIME.fullmatch(raw.upper())

@@ -41,7 +41,7 @@ class Call:
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(ZoneInfo(self.zone))
+        return self.start.astimezone(zone_info(self.zone))
 
 
 def touch_uid(role_id: str, after: str, kind: str = "call") -> str:
@@ -76,7 +76,7 @@ def role_calls(role: Role, zone: str, your_zone: str) -> list[Call]:
         start = to_utc(local, zone)
         prep_day = None
         if s.prep is not None:
-            yours = start.astimezone(ZoneInfo(your_zone))
+            yours = start.astimezone(zone_info(your_zone))
             prep_day, _ = next_free_day((yours - s.prep).date(), s.workdays, s.holidays, step=-1)
             if s.prep < timedelta(days=1) and prep_day == yours.date():
                 prep_day, _ = next_free_day(
@@ -102,7 +102,19 @@ def role_calls(role: Role, zone: str, your_zone: str) -> list[Call]:
 def to_utc(local: datetime, zone: str) -> datetime:
     """Wall-clock time in `zone` to UTC. A time skipped by a DST jump lands after the jump
     (02:30 on a spring-forward night is 03:30); a repeated time takes its first occurrence."""
-    return local.replace(tzinfo=ZoneInfo(zone), fold=0).astimezone(UTC)
+    return local.replace(tzinfo=zone_info(zone), fold=0).astimezone(UTC)
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def zone_info(name: str) -> ZoneInfo:
+    """`ZoneInfo(name)`, kept: ZoneInfo's own cache holds only the last eight zones
+    strongly, so a config with more zones re-read zone files thousands of times."""
+    zone = _ZONES.get(name)
+    if zone is None:
+        zone = _ZONES[name] = ZoneInfo(name)
+    return zone
 
 
 def next_free_day(
