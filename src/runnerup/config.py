@@ -294,21 +294,9 @@ def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) 
     return _Validator(filename, system_zone).config(tree)
 
 
-_SECTIONS: dict[int, tuple[tuple[Key, ...], frozenset[str], tuple[str, ...]]] = {}
-
-
-def _section_info(keys: tuple[Key, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """A section's known and required key names, worked out once per section, not per
-    mapping (20,000 mappings at 10,000 roles)."""
-    info = _SECTIONS.get(id(keys))
-    if info is None or info[0] is not keys:  # the tuple is kept, so its id stays its own
-        info = (
-            keys,
-            frozenset(k.name for k in keys),
-            tuple(k.name for k in keys if k.required),
-        )
-        _SECTIONS[id(keys)] = info
-    return info[1], info[2]
+# Each section's known and required key names, worked out once, not per mapping.
+_KNOWN = {section: frozenset(k.name for k in keys) for section, keys in KEYS.items()}
+_REQUIRED = {section: tuple(k.name for k in keys if k.required) for section, keys in KEYS.items()}
 
 
 class _Validator:
@@ -332,13 +320,13 @@ class _Validator:
 
     # -- structure
 
-    def section(self, node: Node, path: str, keys: tuple[Key, ...]) -> dict[str, Node]:
+    def section(self, node: Node, path: str, section: str) -> dict[str, Node]:
         """The entries of a mapping, after reporting unknown and missing keys."""
         if node.kind != "map":
             self.fail(node, path, f"expected a mapping of keys, found {node.describe}")
             return {}
         self.suggested: set[str] = set()  # a typo already reported stands for the missing key
-        known, required = _section_info(keys)
+        known, required = _KNOWN[section], _REQUIRED[section]
         values: dict[str, Node] = {}
         nulls = False
         for name, (key_node, value) in node.entries.items():
@@ -369,7 +357,7 @@ class _Validator:
         if tree.kind == "seq":
             top = {"roles": tree}
         elif tree.kind == "map":
-            top = self.section(tree, "", KEYS["top"])
+            top = self.section(tree, "", "top")
             if "roles" in self.suggested and "roles" not in top:
                 top["roles"] = Node("seq", tree.line, tree.column)
         else:
@@ -380,9 +368,7 @@ class _Validator:
             )
             raise ConfigError(self.problems)
 
-        cal = (
-            self.section(top["calendar"], "calendar", KEYS["calendar"]) if "calendar" in top else {}
-        )
+        cal = self.section(top["calendar"], "calendar", "calendar") if "calendar" in top else {}
         name = self.text(cal["name"], "calendar.name") if "name" in cal else DEFAULT_NAME
         description = (
             self.text(cal["description"], "calendar.description")
@@ -402,9 +388,7 @@ class _Validator:
 
         base = Settings()
         if "defaults" in top:
-            base = self.settings(
-                top["defaults"], "defaults", KEYS["defaults"], base, replace_points=True
-            )
+            base = self.settings(top["defaults"], "defaults", "defaults", base, replace_points=True)
 
         roles: list[Role] = []
         if "roles" not in top:
@@ -440,14 +424,14 @@ class _Validator:
         self,
         node: Node,
         path: str,
-        keys: tuple[Key, ...],
+        section: str,
         base: Settings,
         *,
         replace_points: bool,
         values: dict[str, Node] | None = None,
     ) -> Settings:
         if values is None:
-            values = self.section(node, path, keys)
+            values = self.section(node, path, section)
         changes: dict[str, object] = {}
         for key in _SETTING_KEYS:
             if key.name not in values:
@@ -465,7 +449,7 @@ class _Validator:
         return Settings(**{**base.__dict__, **changes})  # type: ignore[arg-type]
 
     def role(self, node: Node, path: str, base: Settings) -> Role | None:
-        values = self.section(node, path, KEYS["role"])
+        values = self.section(node, path, "role")
         if node.kind != "map":
             return None
         before = len(self.problems)
@@ -475,9 +459,7 @@ class _Validator:
         contact = (
             self.contact(values["contact"], f"{path}.contact") if "contact" in values else None
         )
-        settings = self.settings(
-            node, path, KEYS["role"], base, replace_points=False, values=values
-        )
+        settings = self.settings(node, path, "role", base, replace_points=False, values=values)
         optional = {
             name: self.value(kind, values[name], f"{path}.{name}")
             for name, kind in (
@@ -509,7 +491,7 @@ class _Validator:
         return role
 
     def contact(self, node: Node, path: str) -> Contact | None:
-        values = self.section(node, path, KEYS["contact"])
+        values = self.section(node, path, "contact")
         if "name" not in values:
             return None
         kinds = _CONTACT_KINDS
@@ -671,7 +653,7 @@ class _Validator:
                 f"`after:` (and `at:`), found {node.describe}",
             )
             return None
-        values = self.section(node, path, KEYS["touchpoint"])
+        values = self.section(node, path, "touchpoint")
         if "after" not in values:
             return None
         offset = self.offset(values["after"], f"{path}.after")
