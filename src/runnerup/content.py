@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from .config import Role
 from .durations import describe_duration
-from .schedule import Call
+from .schedule import Call, zone_info
 
 NEUTRAL_TITLE = "Follow-up call"
 
@@ -46,7 +45,7 @@ def alarm_text(call: Call, before: timedelta) -> str:
 
 
 def _when(moment: datetime, zone: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone_info(zone))
     return f"{local:%a} {long_date(local)}, {local:%H:%M} {local.tzname()} ({zone})"
 
 
