@@ -15,11 +15,9 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import DEFAULT_CONFIG, __version__
 from .errors import ConfigError, Problem, RunnerupError
 from .gcpause import paused_gc
-
-CONFIG_HELP = "The config file (default: $RUNNERUP_CONFIG, else runnerup.yaml)."
 
 
 class _Group(click.Group):
@@ -47,7 +45,12 @@ def _echo_problem(problem: Problem) -> None:
 
 
 def _config_path(value: Path | None) -> Path:
-    return value if value is not None else Path("runnerup.yaml")
+    """The config a command works on: as given, else $RUNNERUP_CONFIG, else runnerup.yaml
+    (click fills in the variable for most commands; `check`'s many files and completion
+    come here without it)."""
+    if value is not None:
+        return value
+    return Path(os.environ.get("RUNNERUP_CONFIG") or DEFAULT_CONFIG)
 
 
 def _today(value: datetime | None, zone: str) -> date:
@@ -92,7 +95,7 @@ def main() -> None:
 
 @main.command()
 @click.argument(
-    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default="runnerup.yaml"
+    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option(
@@ -164,11 +167,7 @@ def check(configs: tuple[Path, ...], fmt: str, today: datetime | None) -> None:
     """
     from .report import check_file
 
-    paths = list(configs) or [
-        _config_path(
-            Path(os.environ["RUNNERUP_CONFIG"]) if os.environ.get("RUNNERUP_CONFIG") else None
-        )
-    ]
+    paths = list(configs) or [_config_path(None)]
     reports = [check_file(p, today.date() if today else None) for p in paths]
     failed = any(r.errors for r in reports)
     if fmt == "json":
@@ -449,13 +448,6 @@ def _subscribe_lines(
 # --------------------------------------------------------------------------- editing
 
 
-def _edit_config(value: Path | None) -> Path:
-    """The edit commands take the file as -c, since their arguments are role ids."""
-    if value is not None:
-        return value
-    return Path(os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml")
-
-
 def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Role ids for shell completion, read from the config; nothing on any failure."""
     from click.shell_completion import CompletionItem
@@ -463,7 +455,7 @@ def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: st
     try:
         from .edit import role_ids
 
-        path = _edit_config(ctx.params.get("config"))
+        path = _config_path(ctx.params.get("config"))
         return [CompletionItem(i, help=h) for i, h in role_ids(path) if i.startswith(incomplete)]
     except Exception:
         return []
@@ -547,7 +539,7 @@ def add(config: Path | None, **fields: Any) -> None:
     """
     from .edit import NewRole, add_role, edit_file
 
-    path = _edit_config(config)
+    path = _config_path(config)
     interactive = any(fields[k] is None for k in ("company", "title", "decided", "contact"))
     fields["company"] = _ask(fields["company"], "Company", "--company")
     fields["title"] = _ask(fields["title"], "Role title", "--title")
@@ -582,7 +574,7 @@ def close(role_id: str, config: Path | None, note: str | None) -> None:
     """
     from .edit import close_role, edit_file
 
-    result = edit_file(_edit_config(config), lambda t, n: close_role(t, n, role_id, note))
+    result = edit_file(_config_path(config), lambda t, n: close_role(t, n, role_id, note))
     click.echo(result.message)
 
 
@@ -612,7 +604,7 @@ def pin(
     from .edit import edit_file, pin_role
 
     day = today.date() if today else None
-    result = edit_file(_edit_config(config), lambda t, n: pin_role(t, n, role_id, when, day, after))
+    result = edit_file(_config_path(config), lambda t, n: pin_role(t, n, role_id, when, day, after))
     click.echo(result.message)
 
 

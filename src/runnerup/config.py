@@ -21,7 +21,6 @@ from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
 from .source import Node, parse_yaml, read_config_bytes
 
-DEFAULT_CONFIG = "runnerup.yaml"
 DEFAULT_NAME = "Runner-up follow-ups"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDERS = (

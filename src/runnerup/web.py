@@ -32,6 +32,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from . import DEFAULT_CONFIG
 from .build import build_now, check_overwrite, load_previous, render, write_atomic
 from .config import Config, parse_config
 from .errors import ConfigError, RunnerupError
@@ -342,7 +343,7 @@ def app_from_env() -> FeedApp:
     if not token:
         raise RunnerupError("set RUNNERUP_TOKEN to the feed's secret token")
     return make_app(
-        os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml",
+        os.environ.get("RUNNERUP_CONFIG") or DEFAULT_CONFIG,
         token,
         os.environ.get("RUNNERUP_OUTPUT") or None,
         os.environ.get("RUNNERUP_PRIVACY") or "full",
