@@ -226,3 +226,25 @@ def test_a_closed_pipe_ends_quietly_with_exit_1(args: list[str], write_config) -
         os.close(write)
     assert (done.returncode, done.stderr) == (1, "")
     assert sorted(p.name for p in path.parent.iterdir()) == ["runnerup.yaml"]
+
+
+@needs_dev_full
+def test_errors_onto_a_full_stderr_still_exit_1(write_config, tmp_path: Path) -> None:
+    """The errors are lost (there is nowhere to say so), the exit code is not, and a
+    stderr that cannot be written is no crash."""
+    path = write_config("roles: [\n")
+    env = {k: v for k, v in os.environ.items() if k != "RUNNERUP_DEBUG"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    for args in (["build", str(path)], ["check", str(path)]):
+        with FULL.open("w") as full:
+            done = subprocess.run(
+                [sys.executable, "-c", "from runnerup.cli import main; main()", *args],
+                stdout=subprocess.PIPE,
+                stderr=full,
+                text=True,
+                env=env,
+                timeout=60,
+                check=False,
+            )
+        assert done.returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runnerup.yaml"]

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import DEFAULT_CONFIG, __version__
-from .console import emit, emit_bytes, emit_json, escape, say, say_error
+from .console import emit, emit_bytes, emit_json, escape, say, say_error, say_mistake
 from .errors import ConfigError, Problem, RunnerupError
 from .gcpause import paused_gc
 
@@ -52,10 +52,7 @@ class _Group(click.Group):
             say_error(f"{count} error{'s' if count != 1 else ''}{tail}")
             ctx.exit(1)
         except RunnerupError as exc:
-            first, *details = exc.lines
-            say_error(f"error: {first}")
-            for line in details:
-                say_error(line)
+            say_mistake(exc)
             ctx.exit(1)
         except click.ClickException as exc:
             # click prints these itself (usage errors: exit 2); a value quoted from the
@@ -66,7 +63,7 @@ class _Group(click.Group):
 
 def _echo_problem(problem: Problem) -> None:
     colour = "yellow" if problem.severity == "warning" else "red"
-    say(str(problem), fg=colour, err=True)
+    say_error(str(problem), fg=colour)
 
 
 def _config_path(value: Path | None) -> Path:

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 import click
 
-from .errors import OutputError
+from .errors import OutputError, RunnerupError
 
 _CONTROL = re.compile(
     "["
@@ -107,3 +107,11 @@ def say_error(line: str, *, fg: str | None = "red") -> None:
     (there is nowhere left to say so), and the exit code still tells."""
     with contextlib.suppress(OutputError, OSError):
         say(line, err=True, fg=fg)
+
+
+def say_mistake(exc: RunnerupError) -> None:
+    """Print a user's mistake on stderr: `error: MESSAGE`, then its details, a line each."""
+    first, *details = exc.lines
+    say_error(f"error: {first}")
+    for line in details:
+        say_error(line)

@@ -24,7 +24,8 @@ from pathlib import Path
 from types import TracebackType
 
 from . import __version__
-from .console import say_error
+from .console import say_error, say_mistake
+from .errors import RunnerupError
 
 CRASH_EXIT = 3
 """The exit code of a crash: not 1 (your data) or 2 (your command line), but ours."""
@@ -47,6 +48,9 @@ def last_resort(exc: Exception, command: str | None) -> int:
         raise exc
     if isinstance(exc, OSError):
         say_error(f"error: {_os_error(exc)}")
+        return 1
+    if isinstance(exc, RunnerupError):  # a user's mistake, raised outside any command
+        say_mistake(exc)
         return 1
     try:
         saved: Path | str = save_report(exc, sys.argv)
