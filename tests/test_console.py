@@ -51,6 +51,7 @@ def no_line_is_a_command(text: str) -> None:
         ("\x00\x1b[31m\x7f\x85\x9b", "\\x00\\x1b[31m\\x7f\\x85\\x9b"),
         ("\u202eabc\u2066\u2028\u2029\u200f", "\\u202eabc\\u2066\\u2028\\u2029\\u200f"),
         ("C:\\Users\\dana", "C:\\Users\\dana"),  # a backslash alone stays as it is
+        ("/tmp/\udcff.yaml", "/tmp/\\udcff.yaml"),  # the byte 0xff of a file name
     ],
 )
 def test_escape_spells_out_control_characters(text: str, shown: str) -> None:

@@ -32,6 +32,7 @@ _CONTROL = re.compile(
     "\x00-\x1f\x7f-\x9f"  # C0, DEL and C1: newlines, ESC (CSI, OSC), bell, …
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi controls: text shown reordered
     "\u2028\u2029"  # line and paragraph separators: newlines to some viewers
+    "\ud800-\udfff"  # lone surrogates: a file name's undecodable bytes, unprintable
     "]"
 )
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
