@@ -467,14 +467,22 @@ def _subscribe_lines(
 
 
 def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Role ids for shell completion, read from the config; nothing on any failure."""
+    """Role ids for shell completion, read from the config; nothing on any failure.
+
+    The shell prints the descriptions (company — title): control characters in them are
+    escaped, and an id with one (only a broken config has such) is not offered.
+    """
     from click.shell_completion import CompletionItem
 
     try:
         from .edit import role_ids
 
         path = _config_path(ctx.params.get("config"))
-        return [CompletionItem(i, help=h) for i, h in role_ids(path) if i.startswith(incomplete)]
+        return [
+            CompletionItem(i, help=escape(h))
+            for i, h in role_ids(path)
+            if i.startswith(incomplete) and escape(i) == i
+        ]
     except Exception:
         return []
 
