@@ -100,7 +100,7 @@ def _where(tb: TracebackType | None) -> str | None:
     package = Path(__file__).resolve().parent
     found = None
     for frame, line in traceback.walk_tb(tb):
-        path = Path(frame.f_code.co_filename)
+        path = Path(frame.f_code.co_filename).resolve()
         if path.parent == package:
             found = f"runnerup/{path.name}:{line}"
     return found
