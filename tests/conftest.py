@@ -21,11 +21,16 @@ def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/New_York")
     monkeypatch.delenv("RUNNERUP_CONFIG", raising=False)
     monkeypatch.delenv("RUNNERUP_TOKEN", raising=False)
+    # An unexpected exception re-raises instead of printing the crash paragraph (exit 3),
+    # so a crash fails the test that caused it (tests/test_crash.py unsets it).
+    monkeypatch.setenv("RUNNERUP_DEBUG", "1")
 
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    """A crash propagates out of `invoke` with its traceback, even in a test that only
+    looks at the exit code (a usage or data error still ends in SystemExit, as usual)."""
+    return CliRunner(catch_exceptions=False)
 
 
 WriteConfig = Callable[..., Path]

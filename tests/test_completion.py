@@ -101,5 +101,19 @@ def test_a_broken_config_never_breaks_completion(
     assert complete(runner, "bash", "runnerup pin ", {"RUNNERUP_CONFIG": str(path)}) == expected
 
 
+def test_control_characters_never_reach_the_shell(runner: CliRunner, tmp_path: Path) -> None:
+    """zsh and fish print the descriptions; one line per item is the protocol."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        '- {company: "A\\e]0;t\\a", title: "B\\nC", decided: 2026-09-03, contact: {name: D},'
+        " id: a-b}\n"
+        '- {company: X, title: Y, decided: 2026-02-30, contact: {name: D}, id: "x\\ny"}\n',
+        encoding="utf-8",
+    )
+    assert complete(runner, "zsh", f"runnerup close -c {path} ") == (
+        "plain\na-b\nA\\x1b]0;t\\x07 — B\\nC\n"
+    )
+
+
 def test_a_folder_as_config_gives_nothing(runner: CliRunner, tmp_path: Path) -> None:
     assert complete(runner, "bash", f"runnerup close -c {tmp_path} ") == "\n"

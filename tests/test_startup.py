@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("icalendar", "holidays", "waitress", "yaml", "dateutil")
+HEAVY = ("icalendar", "holidays", "waitress", "yaml", "dateutil", "tzlocal")
 
 PROBE = """
 import json, sys

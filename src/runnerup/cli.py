@@ -1,12 +1,13 @@
 """The command line: parse arguments, call the core, print, and turn errors into exit codes.
 
 Nothing here knows about YAML or iCalendar; every user mistake arrives as a RunnerupError
-and is printed, without a traceback, in one place (`_Group.invoke`).
+and is printed, without a traceback, in one place (`_Group.invoke`); anything else ends in
+`_Group.main` (crash.py). Every line printed goes through console.py, which escapes the
+control characters a config may hold.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date, datetime
@@ -16,11 +17,27 @@ from typing import Any
 import click
 
 from . import DEFAULT_CONFIG, __version__
+from .console import emit, emit_bytes, emit_json, escape, say, say_error, say_mistake
 from .errors import ConfigError, Problem, RunnerupError
 from .gcpause import paused_gc
 
 
 class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """The last line of defence: what no layer translated (crash.py), in standalone
+        mode only (a caller asking for exceptions gets them)."""
+        try:
+            return super().main(*args, **kwargs)
+        except Exception as exc:
+            if not kwargs.get("standalone_mode", True):
+                raise
+            from .crash import last_resort
+
+            given = args[0] if args else kwargs.get("args")
+            words = sys.argv[1:] if given is None else list(given)
+            command = next((w for w in words if w in self.commands), None)
+            sys.exit(last_resort(exc, command))
+
     def invoke(self, ctx: click.Context) -> Any:
         # A one-shot command builds large acyclic trees: pausing the cycle collector halves
         # its time (see gcpause.py). `serve`, a long-running process, turns it back on.
@@ -32,16 +49,21 @@ class _Group(click.Group):
                 _echo_problem(problem)
             count = len(exc.problems)
             tail = "; nothing was written" if ctx.invoked_subcommand == "build" else ""
-            click.secho(f"{count} error{'s' if count != 1 else ''}{tail}", fg="red", err=True)
+            say_error(f"{count} error{'s' if count != 1 else ''}{tail}")
             ctx.exit(1)
         except RunnerupError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            say_mistake(exc)
             ctx.exit(1)
+        except click.ClickException as exc:
+            # click prints these itself (usage errors: exit 2); a value quoted from the
+            # command line or a file name may hold control characters too
+            exc.message = escape(exc.message)
+            raise
 
 
 def _echo_problem(problem: Problem) -> None:
     colour = "yellow" if problem.severity == "warning" else "red"
-    click.secho(str(problem), fg=colour, err=True)
+    say_error(str(problem), fg=colour)
 
 
 def _config_path(value: Path | None) -> Path:
@@ -127,11 +149,11 @@ def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> N
         )
     text = starter_config(system_timezone(), SCHEMA_FILE if schema else None)
     write_atomic(path, text.encode("utf-8"))
-    click.echo(f"wrote {path}; add your roles, then run `runnerup check {path}`")
+    say(f"wrote {path}; add your roles, then run `runnerup check {path}`")
     if schema:
         schema_path = path.parent / SCHEMA_FILE
         write_atomic(schema_path, schema_text().encode("utf-8"))
-        click.echo(f"wrote {schema_path}: editors complete and check keys with it")
+        say(f"wrote {schema_path}: editors complete and check keys with it")
     if gitattributes is None and sys.stdin.isatty():
         gitattributes = click.confirm(
             "Add `*.ics -text` to .gitattributes, so git never rewrites the .ics line endings?",
@@ -140,9 +162,9 @@ def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> N
     attributes = path.parent / ".gitattributes"
     if gitattributes:
         changed = add_gitattributes(path.parent)
-        click.echo(f"{'added' if changed else 'kept'} `*.ics -text` in {attributes}")
+        say(f"{'added' if changed else 'kept'} `*.ics -text` in {attributes}")
     elif gitattributes is None:
-        click.echo(
+        say(
             "tip: `runnerup init --gitattributes` (or `*.ics -text` in .gitattributes) "
             "keeps git from rewriting the .ics line endings"
         )
@@ -171,26 +193,23 @@ def check(configs: tuple[Path, ...], fmt: str, today: datetime | None) -> None:
     reports = [check_file(p, today.date() if today else None) for p in paths]
     failed = any(r.errors for r in reports)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": not failed,
-                    "errors": sum(len(r.errors) for r in reports),
-                    "warnings": sum(len(r.warnings) for r in reports),
-                    "files": [r.as_dict() for r in reports],
-                },
-                indent=2,
-            )
+        emit_json(
+            {
+                "ok": not failed,
+                "errors": sum(len(r.errors) for r in reports),
+                "warnings": sum(len(r.warnings) for r in reports),
+                "files": [r.as_dict() for r in reports],
+            }
         )
     elif fmt == "github":
         for report in reports:
             for problem in report.problems:
-                click.echo(_github_annotation(problem))
+                say(_github_annotation(problem))
     else:
         for report in reports:
             for problem in report.problems:
                 _echo_problem(problem)
-            click.echo(report.summary())
+            say(report.summary())
     sys.exit(1 if failed else 0)
 
 
@@ -241,13 +260,12 @@ def build(
     target = None if str(output) == "-" else (output or default_output(path))
     data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force)
     if target is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        click.echo(f"wrote stdout: {changes}", err=True)
+        emit_bytes(data)
+        say(f"wrote stdout: {changes}", err=True)
         return
     if old != data:  # the bytes read above: an unchanged calendar is not rewritten
         write_atomic(target, data)
-    click.echo(f"wrote {target}: {changes}")
+    say(f"wrote {target}: {changes}")
 
 
 @main.command()
@@ -270,10 +288,10 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
         schedule(cfg), _today(today, cfg.timezone), cfg.timezone, everything=everything
     )
     if as_json:
-        click.echo(json.dumps([item.as_dict() for item in items], indent=2))
+        emit_json([item.as_dict() for item in items])
         return
     if not items:
-        click.echo("nothing coming up: no open roles with calls ahead")
+        say("nothing coming up: no open roles with calls ahead")
         return
     zone = ZoneInfo(cfg.timezone)
     width = max(len(when_text(i.days_left)) for i in items)
@@ -285,7 +303,7 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
         reach = contact.phone or contact.email
         if reach:
             line += f"  [{reach}]"
-        click.secho(line, fg="red" if item.overdue else None)
+        say(line, fg="red" if item.overdue else None)
 
 
 @main.command()
@@ -305,12 +323,12 @@ def schema(output: Path | None) -> None:
 
     text = schema_text()
     if output is None:
-        click.echo(text, nl=False)
+        emit(text, nl=False)
         return
     from .build import write_atomic
 
     write_atomic(output, text.encode("utf-8"))
-    click.echo(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 # --------------------------------------------------------------------------- serving
@@ -377,7 +395,7 @@ def serve(
             raise click.BadParameter(problem, param_hint="--token")
         token_note = None
         if len(token) < 16:
-            click.secho(
+            say(
                 "warning: a token this short can be guessed; leave --token out for a random one",
                 fg="yellow",
                 err=True,
@@ -405,8 +423,8 @@ def serve(
     events = app.feed.events
     try:
         for line in _subscribe_lines(where, token, app.name, app.calendar_name(), token_note):
-            click.echo(line)
-        click.echo(
+            say(line)
+        say(
             f"serving {path} ({events} event{'' if events == 1 else 's'}, privacy {privacy}); "
             "it rebuilds when the file changes. Ctrl+C stops."
         )
@@ -415,7 +433,7 @@ def serve(
         pass
     finally:
         server.close()
-    click.echo("stopped")
+    say("stopped")
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -449,14 +467,22 @@ def _subscribe_lines(
 
 
 def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Role ids for shell completion, read from the config; nothing on any failure."""
+    """Role ids for shell completion, read from the config; nothing on any failure.
+
+    The shell prints the descriptions (company — title): control characters in them are
+    escaped, and an id with one (only a broken config has such) is not offered.
+    """
     from click.shell_completion import CompletionItem
 
     try:
         from .edit import role_ids
 
         path = _config_path(ctx.params.get("config"))
-        return [CompletionItem(i, help=h) for i, h in role_ids(path) if i.startswith(incomplete)]
+        return [
+            CompletionItem(i, help=escape(h))
+            for i, h in role_ids(path)
+            if i.startswith(incomplete) and escape(i) == i
+        ]
     except Exception:
         return []
 
@@ -548,7 +574,7 @@ def add(config: Path | None, **fields: Any) -> None:
         try:
             fields["decided"] = datetime.strptime(answer or "", "%Y-%m-%d")
         except ValueError:
-            click.echo(f"Error: {answer!r} is not a date as YYYY-MM-DD", err=True)
+            say(f"Error: {answer!r} is not a date as YYYY-MM-DD", err=True)
     fields["contact"] = _ask(fields["contact"], "Contact (the hiring manager's name)", "--contact")
     if interactive:
         fields["email"] = _ask(fields["email"], "Contact email (Enter to skip)", "--email", False)
@@ -559,7 +585,7 @@ def add(config: Path | None, **fields: Any) -> None:
         **fields,
     )
     result = edit_file(path, lambda text, name: add_role(text, name, role))
-    click.echo(result.message)
+    say(result.message)
 
 
 @main.command()
@@ -575,7 +601,7 @@ def close(role_id: str, config: Path | None, note: str | None) -> None:
     from .edit import close_role, edit_file
 
     result = edit_file(_config_path(config), lambda t, n: close_role(t, n, role_id, note))
-    click.echo(result.message)
+    say(result.message)
 
 
 @main.command()
@@ -605,7 +631,7 @@ def pin(
 
     day = today.date() if today else None
     result = edit_file(_config_path(config), lambda t, n: pin_role(t, n, role_id, when, day, after))
-    click.echo(result.message)
+    say(result.message)
 
 
 if __name__ == "__main__":  # pragma: no cover

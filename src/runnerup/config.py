@@ -947,26 +947,51 @@ def _subdivisions(country: str) -> list[str]:
     return list(getattr(holidays, country).subdivisions)
 
 
+_ETC = Path("/etc")
+"""Where Linux keeps `timezone` and `localtime` (a test points it elsewhere)."""
+
+
 def system_timezone() -> str:
-    """The machine's IANA zone name, or UTC when it cannot be told."""
+    """The machine's IANA zone name, or UTC when it cannot be told.
+
+    TZ, then /etc/timezone and the /etc/localtime link, as every Linux has them; then
+    tzlocal, which also knows Windows (its registry zone mapped to IANA) and the other
+    places a system keeps its zone. Imported only here: most configs name their zone.
+    """
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and valid_zone(tz):
         return tz
     try:
-        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        name = (_ETC / "timezone").read_text(encoding="utf-8").strip()
         if valid_zone(name):
             return name
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     try:
-        target = os.path.realpath("/etc/localtime")
+        target = os.path.realpath(_ETC / "localtime")
         if "zoneinfo/" in target:
             name = target.split("zoneinfo/", 1)[1]
             if valid_zone(name):
                 return name
     except OSError:
         pass
-    return "UTC"
+    name = _tzlocal_zone()
+    return name if name and valid_zone(name) else "UTC"
+
+
+def _tzlocal_zone() -> str | None:
+    """tzlocal's name for the local zone, or None: it may warn, raise or know nothing,
+    and a zone we cannot tell is UTC with a warning from `check`, not a crash."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import tzlocal
+
+            return tzlocal.get_localzone_name()
+    except Exception:
+        return None
 
 
 def config_warnings(config: Config, today: date) -> list[Problem]:

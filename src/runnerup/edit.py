@@ -240,9 +240,9 @@ def _validated(text: str, filename: str, check: Callable[[Config], bool]) -> Con
     try:
         config = parse_config(text.encode("utf-8"), filename)
     except ConfigError as exc:
-        problems = "\n".join(f"  {p}" for p in exc.problems)
         raise EditError(
-            f"the edit would leave {filename} invalid, so nothing was written:\n{problems}"
+            f"the edit would leave {filename} invalid, so nothing was written:",
+            details=[f"  {p}" for p in exc.problems],
         ) from None
     if not check(config):
         raise EditError(

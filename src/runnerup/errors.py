@@ -27,7 +27,24 @@ class Problem:
 
 
 class RunnerupError(Exception):
-    """Base of every error a user can cause; the CLI prints it and exits 1."""
+    """Base of every error a user can cause; the CLI prints it and exits 1.
+
+    `details` are further lines (say, the problems found), kept apart from the message so
+    the CLI can print each as a line of its own: a newline inside one is data, and is
+    escaped like any other control character.
+    """
+
+    def __init__(self, *args: object, details: tuple[str, ...] | list[str] = ()) -> None:
+        super().__init__(*args)
+        self.details = tuple(details)
+
+    @property
+    def lines(self) -> list[str]:
+        """The message, then the details: what the CLI prints, one line each."""
+        return [super().__str__(), *self.details]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
 
 
 class ConfigError(RunnerupError):

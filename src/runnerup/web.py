@@ -22,7 +22,6 @@ import logging
 import os
 import re
 import secrets
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -399,4 +398,8 @@ def _plain(
 
 
 def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    """A log line for the console, through the output layer (control characters from
+    the config escaped; a stderr that cannot be written does not stop serving)."""
+    from .console import say_error
+
+    say_error(line, fg=None)
