@@ -190,7 +190,11 @@ class _Doc:
         self.root = graph.root
         self.graph = graph
         breaks = _BREAK.findall(text)
-        self.newline = max(("\n", "\r\n", "\r"), key=breaks.count) if breaks else "\n"
+        self.newline = (
+            max(("\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"), key=breaks.count)
+            if breaks
+            else "\n"
+        )
 
     def line_of(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 1
