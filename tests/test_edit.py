@@ -682,3 +682,21 @@ def test_notes_with_control_characters_and_newlines_mean_exactly_what_was_given(
 def test_text_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(EditError, match=r"^'\\udcff' is not valid text"):
         add_role(BASE, "f", NewRole("\udcff", "E", date(2026, 9, 4), "F"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "calendar: {name: x}\nroles:   # none yet\n# below\n",
+            "calendar: {name: x}\nroles:   # none yet\n" + DE_LINES + "# below\n",
+        ),
+        ("roles:", "roles:\n" + DE_LINES),
+        (
+            "{roles: }",
+            "{roles: [{company: D, title: E, decided: 2026-09-04, contact: {name: F}}] }",
+        ),
+    ],
+)
+def test_add_to_an_empty_roles_key(text: str, expected: str) -> None:
+    assert add_role(text, "f", DE).text == expected

@@ -747,9 +747,29 @@ def _flow_role(fields: list[tuple[str, str | None]], contact: list[tuple[str, st
     return "{" + ", ".join(parts) + "}"
 
 
+def _empty_roles_as_list(text: str) -> str:
+    """`roles:` with nothing after it as `roles: []`, which `add` turns into a block
+    list: a config waiting for its first role is one to add to, not a broken one."""
+    try:
+        root = _Graph(text).root
+    except (yaml.YAMLError, KeyError, ValueError):
+        return text  # parse_config reports it
+    if not isinstance(root, yaml.MappingNode):
+        return text
+    for key, value in root.value:
+        if key.value == "roles" and isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+            if value.value:  # `roles: ~` or `null`: written on purpose, leave it
+                return text
+            at = int(key.end_mark.index)
+            while text[at : at + 1] in (" ", "\t"):
+                at += 1
+            return text[:at] + ": []" + text[at + 1 :] if text[at : at + 1] == ":" else text
+    return text
+
+
 def add_role(text: str, filename: str, new: NewRole) -> Edited:
     """Append a role at the end of `roles:` in the style of the roles already there."""
-    doc = _Doc(text, filename)
+    doc = _Doc(_empty_roles_as_list(text), filename)
     contact = [("name", new.contact)] + [
         (key, value)
         for key, value in (
@@ -786,7 +806,7 @@ def add_role(text: str, filename: str, new: NewRole) -> Edited:
     doc.guard(roles, "`roles`", "adding to it")
     nl = doc.newline
     changes: list[_Change] = []
-    if roles.flow_style and (roles.value or roles is doc.root):
+    if roles.flow_style and (roles.value or roles is doc.root or doc.root.flow_style):
         changes.append(doc.flow_append(roles, _flow_role(fields, contact)))
     else:
         if roles.flow_style:
