@@ -6,11 +6,14 @@ few targeted text changes at positions the YAML parser reports: replace the span
 `status:`'s value, or insert `status: closed` at the role's key indentation after its
 last line. Every other byte stays as it was.
 
-PyYAML's composer (composition only: nothing is constructed) gives each node its start
-and end offset and style, and keeps `<<` merges apart from a mapping's own keys, which
-tells us whether a key is really written inside the role. The text is validated with
-`parse_config` before (an edit of a broken file is refused) and after each edit, and the
-result is checked for the intended effect before it is written atomically.
+The nodes come from the parser events `parse_config` reads (libyaml when built in, so a
+file both read the same way), composed here to keep what PyYAML's composer drops: where
+an alias is written, which node carries an anchor, each node's parent. `<<` merges stay
+apart from a mapping's own keys, which tells us whether a key is really written inside
+the role. The text is validated with `parse_config` before (an edit of a broken file is
+refused) and after each edit; then the whole document, aliases and merges expanded, is
+compared with the original, so an edit that would change anything but its target (a
+value shared through an anchor, say) is refused instead of written.
 """
 
 from __future__ import annotations
