@@ -100,7 +100,7 @@ _BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """Every line break YAML knows: a CR-only or NEL-separated file has lines too."""
 _BLANK_LINE = re.compile("(?:\r\n|[\n\r\x85\u2028\u2029])[ \t]*(?:\r\n|[\n\r\x85\u2028\u2029])")
 _NULLS = {"", "~", "null", "Null", "NULL"}
-NL = "\n"
+_NL = "\n"
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 
@@ -562,7 +562,7 @@ def close_role(text: str, filename: str, role_id: str, note: str | None = None) 
     ways: list[tuple[list[_Change], list[tuple[str, str]], str | None]] = []
     if note:
         old = role.notes or ""
-        joined = f"{old}{NL if NL in old else ' '}{note}" if old else note
+        joined = f"{old}{_NL if _NL in old else ' '}{note}" if old else note
         notes = doc.own(node, "notes")
         if notes is None:  # absent, or merged in with `<<`: the role gets its own
             ways.append(([], [("notes", scalar(joined, flow=flow))], joined))
@@ -570,8 +570,8 @@ def close_role(text: str, filename: str, role_id: str, note: str | None = None) 
             doc.guard(notes[1], f"`notes` of {owner}", "adding to it")
             value = notes[1]
             block = isinstance(value, yaml.ScalarNode) and value.style in ("|", ">")
-            if block and old and NL not in note:
-                line = f"{old}{NL if value.style == '|' else ' '}{note}"
+            if block and old and _NL not in note:
+                line = f"{old}{_NL if value.style == '|' else ' '}{note}"
                 ways.append(([doc.add_block_line(notes[0], value, note)], [], line))
             ways.append(([doc.set_value(*notes, scalar(joined, flow=flow))], [], joined))
     else:
