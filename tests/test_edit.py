@@ -700,3 +700,30 @@ def test_text_that_is_not_utf8_is_refused() -> None:
 )
 def test_add_to_an_empty_roles_key(text: str, expected: str) -> None:
     assert add_role(text, "f", DE).text == expected
+
+
+def test_a_file_with_two_documents_is_refused_where_the_second_starts(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.yaml"
+    text = BASE + "---\n" + BASE
+    path.write_text(text)
+    result = runner.invoke(main, ["close", AB, "-c", str(path)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{path}:6:1: YAML syntax error: expected a single document in the stream, but "
+        "found another document\n1 error\n",
+    )
+    assert path.read_text() == text
+
+
+def test_bom_and_cr_only_line_breaks_survive_the_command(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r").encode())
+    result = runner.invoke(main, ["close", AB, "-c", str(path), "--note", "a\rb"])
+    assert result.exit_code == 0, result.output
+    assert (
+        path.read_bytes()
+        == b"\xef\xbb\xbf"
+        + (BASE + '    status: closed\n    notes: "a\\rb"\n').replace("\n", "\r").encode()
+    )

@@ -467,6 +467,8 @@ def scalar(value: str, *, flow: bool = False) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
         elif ch.isprintable() and ch not in "\u2028\u2029\x85\ufeff":
             out.append(ch)
         elif ord(ch) <= 0xFFFF:
