@@ -320,7 +320,7 @@ class _Doc:
 
     def add_keys(self, mapping: yaml.Node, pairs: list[tuple[str, str]]) -> list[_Change]:
         """Changes that add `key: value` entries at the end of a mapping, in its own style;
-        each value is a callable-free YAML scalar text made for that style."""
+        each value already written as YAML for that style."""
         if mapping.flow_style:
             text = ", ".join(f"{key}: {value}" for key, value in pairs)
             return [self.flow_append(mapping, text)]
