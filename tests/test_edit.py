@@ -484,3 +484,246 @@ def test_a_merged_key_is_overridden_in_the_role_not_edited_at_its_anchor() -> No
     assert result.text == EMPTY_AND_MERGED + "    status: closed\n"
     roles = parse_config(result.text.encode(), "f").roles
     assert [r.status for r in roles] == ["open", "open", "closed"]
+
+
+# ----------------------------------------------------------------------- anchors and aliases
+
+SHARED = """\
+roles:
+  - company: A
+    title: B
+    decided: 2026-09-03
+    contact: &c {name: C}
+    follow_up: &fu [90 days]
+  - company: X
+    title: Y
+    decided: 2026-09-03
+    contact: *c
+    follow_up: *fu
+"""
+
+
+def test_pin_refuses_a_follow_up_that_an_alias_repeats() -> None:
+    with pytest.raises(
+        EditError,
+        match=r"^`follow_up` of role `a-b-2026-09-03` in f carries the anchor &fu \(line 6\), "
+        r"which \*fu repeats at line 11: pinning it would change that place too\. Give each "
+        r"place its own copy instead of \*fu, then run this again$",
+    ):
+        pin_role(SHARED, "f", "a-b-2026-09-03", date(2026, 12, 3), date(2026, 11, 1))
+
+
+def test_pin_refuses_a_follow_up_that_is_an_alias() -> None:
+    with pytest.raises(
+        EditError,
+        match=r"^`follow_up` of role `x-y-2026-09-03` in f is the alias \*fu \(line 11\), which "
+        r"repeats the value anchored as &fu at line 6: pinning it would change every place "
+        r"that uses &fu\. Replace \*fu with a copy of the value, then run this again$",
+    ):
+        pin_role(SHARED, "f", "x-y-2026-09-03", date(2026, 12, 3), date(2026, 11, 1))
+
+
+def test_an_alias_item_and_an_aliased_status_are_refused_too() -> None:
+    text = SHARED.replace("follow_up: *fu", "follow_up: [30 days, *n]\n    status: *s")
+    text = text.replace("[90 days]", "[&n 90 days]\n    status: &s open")
+    with pytest.raises(EditError, match=r"^the 90-day touchpoint of role `x-y-2026-09-03` in f "):
+        pin_role(text, "f", "x-y-2026-09-03", date(2026, 12, 3), date(2026, 11, 1))
+    with pytest.raises(EditError, match=r"^`status` of role `x-y-2026-09-03` in f is the alias"):
+        close_role(text, "f", "x-y-2026-09-03")
+
+
+def test_close_refuses_a_role_that_another_merges_in() -> None:
+    with pytest.raises(
+        EditError,
+        match=r"^role `x-y-2026-09-03` in f carries the anchor &base \(line 9\), which \*base "
+        r"repeats at line 15: closing it would change that place too\.",
+    ):
+        close_role(EMPTY_AND_MERGED, "f", "x-y-2026-09-03")
+
+
+def test_an_anchor_nothing_uses_can_be_edited() -> None:
+    text = SHARED.replace("*fu", "[90 days]").replace("*c", "{name: C}")
+    result = close_role(text, "f", "a-b-2026-09-03")
+    assert result.text == once(text, "&fu [90 days]\n", "&fu [90 days]\n    status: closed\n")
+
+
+def test_a_merged_notes_value_is_extended_in_the_role_itself() -> None:
+    text = EMPTY_AND_MERGED.replace("    status: open\n", "    status: open\n    notes: Base.\n")
+    result = close_role(text, "f", "x-z-2026-09-03", note="Mine.")
+    assert result.text == text + "    status: closed\n    notes: Base. Mine.\n"
+
+
+def test_an_edit_that_changes_anything_else_is_refused() -> None:
+    from runnerup.edit import _Doc, _validated
+
+    doc = _Doc(SHARED, "f")
+    changed = SHARED.replace("&c {name: C}", "&c {name: D}") + "    status: closed\n"
+    with pytest.raises(EditError, match=r"^the edit of f would also change other values, so "):
+        _validated(doc, changed, role=1, keys=("status",), effect=lambda config, roles: True)
+
+
+def test_pin_command_refuses_an_anchor_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(SHARED)
+    result = runner.invoke(
+        main, ["pin", "a-b-2026-09-03", "2026-12-03", "-c", str(path), "--today", "2026-11-01"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: `follow_up` of role `a-b-2026-09-03` in {path} ")
+    assert path.read_text() == SHARED
+
+
+# ----------------------------------------------------------------------- valid YAML, odd style
+
+ROLE = "  - company: A\n    title: B\n    decided: 2026-09-03\n    contact: {name: C}\n"
+BASE = "roles:\n" + ROLE
+AB = "a-b-2026-09-03"
+DE = NewRole("D", "E", date(2026, 9, 4), "F")
+DE_LINES = "  - company: D\n    title: E\n    decided: 2026-09-04\n    contact:\n      name: F\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a trailing comma stays last
+            "roles:\n  - {company: A, title: B, decided: 2026-09-03, contact: {name: C},}\n",
+            "roles:\n  - {company: A, title: B, decided: 2026-09-03, contact: {name: C}, "
+            "status: closed,}\n",
+        ),
+        (  # a comment before the brace stays where it is
+            "roles:\n  - {company: A, title: B, decided: 2026-09-03, contact: {name: C}  # c\n"
+            "    }\n",
+            "roles:\n  - {company: A, title: B, decided: 2026-09-03, contact: {name: C}, "
+            "status: closed  # c\n    }\n",
+        ),
+        (  # a mapping that ends with an alias
+            "roles:\n  - {company: A, title: B, decided: 2026-09-03, contact: &c {name: C}}\n"
+            "  - {company: X, title: Y, decided: 2026-09-03, contact: *c}\n",
+            "roles:\n  - {company: A, title: B, decided: 2026-09-03, contact: &c {name: C}, "
+            "status: closed}\n  - {company: X, title: Y, decided: 2026-09-03, contact: *c}\n",
+        ),
+        (  # extra spaces after the dash
+            BASE.replace("  - ", "  -   ").replace("    ", "      ").replace("  -   ", "  -   "),
+            BASE.replace("  - ", "  -   ").replace("    ", "      ") + "      status: closed\n",
+        ),
+        (  # a tab after a colon, which libyaml reads and PyYAML's pure parser does not
+            BASE + "    status:\topen\t# c\n",
+            BASE + "    status:\tclosed\t# c\n",
+        ),
+        (  # a quoted key, and a comment between the dash and the first key
+            BASE.replace("  - company", "  - # c\n    company") + '    "status": open\n',
+            BASE.replace("  - company", "  - # c\n    company") + '    "status": closed\n',
+        ),
+        (BASE + "...\n# after the end\n", BASE + "    status: closed\n...\n# after the end\n"),
+    ],
+)
+def test_close_in_valid_but_unusual_yaml(text: str, expected: str) -> None:
+    assert close_role(text, "f", AB).text == expected
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\x85"])
+def test_edits_keep_the_files_own_line_breaks(newline: str) -> None:
+    text = BASE.replace("\n", newline)
+    closed = close_role(text, "f", AB, note="n")
+    assert closed.text == (BASE + "    status: closed\n    notes: n\n").replace("\n", newline)
+    added = add_role(text, "f", DE)
+    assert added.text == (BASE + DE_LINES).replace("\n", newline)
+
+
+def test_add_keeps_extra_spaces_after_the_dash() -> None:
+    text = BASE.replace("  - ", "  -   ").replace("    ", "      ").replace("  -   ", "  -   ")
+    result = add_role(text, "f", DE)
+    assert result.text == text + DE_LINES.replace("    ", "      ").replace("  - ", "  -   ")
+
+
+def test_add_to_a_flow_list_of_roles() -> None:
+    text = "roles: [{company: A, title: B, decided: 2026-09-03, contact: {name: C}},  # c\n]\n"
+    new = NewRole("D", "a:b", date(2026, 9, 4), "F", notes="x, y")
+    result = add_role(text, "f", new)
+    assert result.text == once(
+        text,
+        "}},",
+        '}}, {company: D, title: a:b, decided: 2026-09-04, contact: {name: F}, notes: "x, y"},',
+    )
+    assert add_role("[]\n", "f", DE).text == (
+        "[{company: D, title: E, decided: 2026-09-04, contact: {name: F}}]\n"
+    )
+
+
+def test_a_note_goes_into_a_block_at_its_indentation_indicator() -> None:
+    text = BASE + "    notes: |2\n       indented one\n      two\n"
+    result = close_role(text, "f", AB, note="three")
+    assert result.text == text + "      three\n    status: closed\n"
+    notes = parse_config(result.text.encode(), "f").roles[0].notes
+    assert notes == "indented one\ntwo\nthree"  # text is stripped
+
+
+def test_a_note_after_a_folded_block_that_would_not_fold_is_rewritten_quoted() -> None:
+    folded = BASE + "    notes: >\n      one\n      two\n"
+    assert close_role(folded, "f", AB, note="3").text == folded + "      3\n    status: closed\n"
+    indented = BASE + "    notes: >\n      one\n        two\n"
+    assert close_role(indented, "f", AB, note="3").text == (
+        BASE + '    notes: "one\\n  two\\n3"\n    status: closed\n'
+    )
+
+
+def test_notes_with_control_characters_and_newlines_mean_exactly_what_was_given() -> None:
+    note = 'say "hi"\x1b[31m\nBEGIN:VEVENT\t\\ \u2028 #x'
+    result = close_role(BASE, "f", AB, note=note)
+    assert result.text == BASE + (
+        '    status: closed\n    notes: "say \\"hi\\"\\u001b[31m\\nBEGIN:VEVENT\\t\\\\ '
+        '\\u2028 #x"\n'
+    )
+    assert parse_config(result.text.encode(), "f").roles[0].notes == note
+
+
+def test_text_that_is_not_utf8_is_refused() -> None:
+    with pytest.raises(EditError, match=r"^'\\udcff' is not valid text"):
+        add_role(BASE, "f", NewRole("\udcff", "E", date(2026, 9, 4), "F"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "calendar: {name: x}\nroles:   # none yet\n# below\n",
+            "calendar: {name: x}\nroles:   # none yet\n" + DE_LINES + "# below\n",
+        ),
+        ("roles:", "roles:\n" + DE_LINES),
+        (
+            "{roles: }",
+            "{roles: [{company: D, title: E, decided: 2026-09-04, contact: {name: F}}] }",
+        ),
+    ],
+)
+def test_add_to_an_empty_roles_key(text: str, expected: str) -> None:
+    assert add_role(text, "f", DE).text == expected
+
+
+def test_a_file_with_two_documents_is_refused_where_the_second_starts(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.yaml"
+    text = BASE + "---\n" + BASE
+    path.write_text(text)
+    result = runner.invoke(main, ["close", AB, "-c", str(path)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{path}:6:1: YAML syntax error: expected a single document in the stream, but "
+        "found another document\n1 error\n",
+    )
+    assert path.read_text() == text
+
+
+def test_bom_and_cr_only_line_breaks_survive_the_command(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r").encode())
+    result = runner.invoke(main, ["close", AB, "-c", str(path), "--note", "a\rb"])
+    assert result.exit_code == 0, result.output
+    assert (
+        path.read_bytes()
+        == b"\xef\xbb\xbf"
+        + (BASE + '    status: closed\n    notes: "a\\rb"\n').replace("\n", "\r").encode()
+    )

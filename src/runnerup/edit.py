@@ -6,11 +6,14 @@ few targeted text changes at positions the YAML parser reports: replace the span
 `status:`'s value, or insert `status: closed` at the role's key indentation after its
 last line. Every other byte stays as it was.
 
-PyYAML's composer (composition only: nothing is constructed) gives each node its start
-and end offset and style, and keeps `<<` merges apart from a mapping's own keys, which
-tells us whether a key is really written inside the role. The text is validated with
-`parse_config` before (an edit of a broken file is refused) and after each edit, and the
-result is checked for the intended effect before it is written atomically.
+The nodes come from the parser events `parse_config` reads (libyaml when built in, so a
+file both read the same way), composed here to keep what PyYAML's composer drops: where
+an alias is written, which node carries an anchor, each node's parent. `<<` merges stay
+apart from a mapping's own keys, which tells us whether a key is really written inside
+the role. The text is validated with `parse_config` before (an edit of a broken file is
+refused) and after each edit; then the whole document, aliases and merges expanded, is
+compared with the original, so an edit that would change anything but its target (a
+value shared through an anchor, say) is refused instead of written.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import yaml
 from .config import Config, Role, Touch, derive_id, parse_config
 from .durations import Offset, ValueProblem, parse_offset
 from .errors import ConfigError, RunnerupError
-from .source import parse_yaml, read_config_bytes
+from .source import Node, _Loader, parse_yaml, read_config_bytes
 
 _MERGE = "tag:yaml.org,2002:merge"
 _BOM = b"\xef\xbb\xbf"
@@ -93,20 +96,115 @@ def edit_file(path: Path, change: Callable[[str, str], Edited]) -> Edited:
 
 # --------------------------------------------------------------------------- the document
 
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""Every line break YAML knows: a CR-only or NEL-separated file has lines too."""
+_BLANK_LINE = re.compile("(?:\r\n|[\n\r\x85\u2028\u2029])[ \t]*(?:\r\n|[\n\r\x85\u2028\u2029])")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_NL = "\n"
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+
+
+class _AliasNode(yaml.Node):
+    """An alias (`*name`) where it is written; `target` is the anchored node it repeats."""
+
+    id = "alias"
+
+    def __init__(self, target: yaml.Node, anchor: str, start: yaml.Mark, end: yaml.Mark) -> None:
+        super().__init__(target.tag, target.value, start, end)
+        self.target = target
+        self.anchor = anchor
+        self.style = getattr(target, "style", None)
+        self.flow_style = getattr(target, "flow_style", None)
+
+
+class _Graph:
+    """The document composed from the same parser events `parse_config` reads, keeping
+    what PyYAML's composer drops: where each alias is written, which node carries which
+    anchor, and each node's parent."""
+
+    def __init__(self, text: str) -> None:
+        self.parents: dict[int, yaml.Node] = {}
+        self.anchor_of: dict[int, str] = {}
+        self.uses: dict[str, list[_AliasNode]] = {}
+        self.root: yaml.Node | None = None
+        anchors: dict[str, yaml.Node] = {}
+        stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+
+        def attach(node: yaml.Node) -> None:
+            if stack:
+                self.parents[id(node)] = stack[-1][0]
+                stack[-1][1].append(node)
+            elif self.root is None:
+                self.root = node
+
+        for event in yaml.parse(text, Loader=_Loader):
+            node: yaml.Node
+            if isinstance(event, yaml.AliasEvent):
+                target = anchors[event.anchor]
+                node = _AliasNode(target, event.anchor, event.start_mark, event.end_mark)
+                self.uses.setdefault(event.anchor, []).append(node)
+                attach(node)
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                style = event.style or None  # libyaml says "" for plain
+                tag = _STR
+                if style is None and event.implicit[0]:
+                    tag = (
+                        _MERGE if event.value == "<<" else _NULL if event.value in _NULLS else _STR
+                    )
+                elif event.tag not in (None, "!"):
+                    tag = event.tag
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style)
+                attach(node)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else None
+                node = (kind or yaml.MappingNode)(
+                    event.tag or "", [], event.start_mark, event.end_mark, event.flow_style
+                )
+                attach(node)
+                stack.append((node, []))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node, children = stack.pop()
+                node.end_mark = event.end_mark
+                if isinstance(node, yaml.MappingNode):
+                    node.value = list(zip(children[::2], children[1::2], strict=True))
+                else:
+                    node.value = children
+                continue
+            else:
+                continue
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+                self.anchor_of[id(node)] = event.anchor
+
 
 class _Doc:
-    """The config's text, its validated model, and its composed node graph with offsets."""
+    """The config's text, its validated model and located tree, and its node graph."""
 
     def __init__(self, text: str, filename: str) -> None:
         self.text = text
         self.filename = filename
-        self.config = parse_config(text.encode("utf-8"), filename)  # ConfigError if broken
-        self.root = yaml.compose(text, Loader=yaml.SafeLoader)
-        self.newline = "\r\n" if "\r\n" in text else "\n"
+        data = text.encode("utf-8", "surrogatepass")
+        self.config = parse_config(data, filename)  # ConfigError if broken
+        self.data = _plain(parse_yaml(data, filename))
+        graph = _Graph(text)
+        assert graph.root is not None  # a valid config is never empty
+        self.root = graph.root
+        self.graph = graph
+        breaks = _BREAK.findall(text)
+        self.newline = (
+            max(("\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"), key=breaks.count)
+            if breaks
+            else "\n"
+        )
+
+    def line_of(self, node: yaml.Node) -> int:
+        return int(node.start_mark.line) + 1
 
     # -- finding things
 
-    def role(self, role_id: str) -> tuple[Role, yaml.MappingNode]:
+    def role(self, role_id: str) -> tuple[Role, int, yaml.Node]:
         ids = [r.id for r in self.config.roles]
         if role_id not in ids:
             hint = difflib.get_close_matches(role_id, ids, n=1, cutoff=0.6)
@@ -115,55 +213,84 @@ class _Doc:
             raise EditError(f"no role with id `{role_id}` in {self.filename}{maybe}{known}")
         role = self.config.roles[ids.index(role_id)]
         index = int(role.path.removeprefix("roles[").removesuffix("]"))
-        items = self.roles_list().value
-        node = items[index]
-        before = items[index - 1].end_mark.index if index else -1
-        if node.start_mark.index <= before or not isinstance(node, yaml.MappingNode):
-            raise EditError(f"role `{role_id}` is a YAML alias (*name); edit it by hand")
-        return role, node
+        return role, index, self.roles_list().value[index]
 
-    def roles_list(self) -> yaml.SequenceNode:
-        if isinstance(self.root, yaml.SequenceNode):
+    def roles_list(self) -> yaml.Node:
+        if not isinstance(self.root, yaml.MappingNode):
             return self.root
-        found = self.own(self.root, "roles", "the config")
-        assert found is not None and isinstance(found[1], yaml.SequenceNode)  # validated
+        found = self.own(self.root, "roles")
+        assert found is not None  # validated
         return found[1]
 
-    def own(
-        self, mapping: yaml.Node, key: str, owner: str
-    ) -> tuple[yaml.ScalarNode, yaml.Node] | None:
+    def own(self, mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
         """`key`'s (key, value) nodes when written in this mapping itself (not merged)."""
+        if isinstance(mapping, _AliasNode):
+            mapping = mapping.target
         assert isinstance(mapping, yaml.MappingNode)
         for key_node, value in mapping.value:
-            if key_node.tag == _MERGE or key_node.value != key:
-                continue
-            if value.start_mark.index < key_node.end_mark.index:
-                raise EditError(f"`{key}` of {owner} is a YAML alias (*name); edit it by hand")
-            return key_node, value
+            if key_node.tag != _MERGE and key_node.value == key:
+                return key_node, value
         return None
+
+    def guard(self, node: yaml.Node, what: str, doing: str) -> None:
+        """Refuse to change a node that other places share through an anchor.
+
+        Changing an alias (`*fu`) or anything inside an anchored value that an alias
+        repeats would change every place that uses the anchor, which is never what
+        `close` or `pin` of one role means. An anchor nothing refers to is harmless.
+        """
+        if isinstance(node, _AliasNode):
+            raise EditError(
+                f"{what} in {self.filename} is the alias *{node.anchor} (line "
+                f"{self.line_of(node)}), which repeats the value anchored as &{node.anchor} at "
+                f"line {self.line_of(node.target)}: {doing} would change every place that "
+                f"uses &{node.anchor}. Replace *{node.anchor} with a copy of the value, then "
+                "run this again"
+            )
+        current: yaml.Node | None = node
+        while current is not None:
+            anchor = self.graph.anchor_of.get(id(current))
+            uses = self.graph.uses.get(anchor or "")
+            if anchor and uses:
+                inside = "carries" if current is node else "is inside a value that carries"
+                raise EditError(
+                    f"{what} in {self.filename} {inside} the anchor &{anchor} (line "
+                    f"{self.line_of(current)}), which *{anchor} repeats at line "
+                    f"{self.line_of(uses[0])}: {doing} would change that place too. Give "
+                    f"each place its own copy instead of *{anchor}, then run this again"
+                )
+            current = self.graph.parents.get(id(current))
 
     # -- positions
 
     def line_after(self, index: int) -> int:
         """Where the line holding `index` ends (after its line break)."""
-        found = self.text.find("\n", index)
-        return len(self.text) if found < 0 else found + 1
+        found = _BREAK.search(self.text, index)
+        return len(self.text) if found is None else found.end()
+
+    def line_start(self, index: int) -> int:
+        """Where the line holding `index` starts."""
+        starts = [m.end() for m in _BREAK.finditer(self.text, 0, index)]
+        return starts[-1] if starts else 0
+
+    def lead(self, at: int) -> str:
+        """A line break to put first when inserting lines at `at` (the file's end without
+        a final line break)."""
+        if at == len(self.text) and self.text and not _BREAK.search(self.text[-2:]):
+            return self.newline
+        return ""
 
     def content_end(self, node: yaml.Node) -> int:
         """Where the node's own text ends (a block scalar's trailing blank lines excluded)."""
+        if isinstance(node, _AliasNode):
+            return int(node.end_mark.index)
         if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
-            key, value = node.value[-1]
-            if value.start_mark.index < key.end_mark.index:  # an alias: its token is there
-                return self.line_after(key.end_mark.index) - 1
-            return self.content_end(value)
+            return self.content_end(node.value[-1][1])
         if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-            last = node.value[-1]
-            if last.start_mark.index < node.start_mark.index:
-                return self.line_after(node.value[-1].end_mark.index) - 1
-            return self.content_end(last)
-        end = node.end_mark.index
+            return self.content_end(node.value[-1])
+        end = int(node.end_mark.index)
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            while end > node.start_mark.index and self.text[end - 1] in " \t\r\n":
+            while end > node.start_mark.index and self.text[end - 1] in " \t\r\n\x85\u2028\u2029":
                 end -= 1
         return end
 
@@ -175,14 +302,9 @@ class _Doc:
         at = self.line_after(end)
         leaf = node
         while isinstance(leaf, (yaml.MappingNode, yaml.SequenceNode)) and not leaf.flow_style:
-            child = leaf.value[-1][1] if isinstance(leaf, yaml.MappingNode) else leaf.value[-1]
-            if child.start_mark.index < leaf.start_mark.index:  # an alias
-                break
-            leaf = child
-        if isinstance(leaf, yaml.ScalarNode) and leaf.style in ("|", ">"):
-            header = self.text[leaf.start_mark.index :].split(None, 1)[0]
-            if "+" in header:
-                at = self.text.rfind("\n", 0, leaf.end_mark.index) + 1
+            leaf = leaf.value[-1][1] if isinstance(leaf, yaml.MappingNode) else leaf.value[-1]
+        if isinstance(leaf, yaml.ScalarNode) and "+" in self.block_header(leaf):
+            at = max(at, self.line_start(leaf.end_mark.index))
         while at < len(self.text):
             line = self.text[at : self.line_after(at)]
             body = line.lstrip(" ")
@@ -191,33 +313,63 @@ class _Doc:
             at = self.line_after(at)
         return at
 
-    def add_keys(self, mapping: yaml.MappingNode, lines: list[str]) -> list[_Change]:
-        """Changes that add `key: value` lines at the end of a mapping, in its own style."""
+    def block_header(self, value: yaml.ScalarNode) -> str:
+        """A block scalar's indicators: `|`, `>-`, `|2+`..."""
+        match = re.match(r"[|>][0-9+-]*", self.text[value.start_mark.index :])
+        return match.group() if match else ""
+
+    def add_keys(self, mapping: yaml.Node, pairs: list[tuple[str, str]]) -> list[_Change]:
+        """Changes that add `key: value` entries at the end of a mapping, in its own style;
+        each value already written as YAML for that style."""
         if mapping.flow_style:
-            end = mapping.end_mark.index - 1  # the closing brace
-            while self.text[end - 1] in " \t\r\n":
-                end -= 1
-            comma = ", " if mapping.value else ""
-            return [_Change(end, end, comma + ", ".join(lines))]
+            text = ", ".join(f"{key}: {value}" for key, value in pairs)
+            return [self.flow_append(mapping, text)]
         at = self.insertion_point(mapping, mapping.start_mark.column)
         indent = " " * mapping.start_mark.column
-        lead = self.newline if at == len(self.text) and not self.text.endswith("\n") else ""
-        block = "".join(f"{indent}{line}{self.newline}" for line in lines)
-        return [_Change(at, at, lead + block)]
+        block = "".join(f"{indent}{key}: {value}{self.newline}" for key, value in pairs)
+        return [_Change(at, at, self.lead(at) + block)]
 
-    def add_block_line(self, value: yaml.ScalarNode, line: str) -> _Change:
-        """A change that adds a line at the end of a `|` or `>` block scalar."""
-        first = self.line_after(value.start_mark.index)
-        while first < len(self.text) and not self.text[first : self.line_after(first)].strip():
-            first = self.line_after(first)
-        content = self.text[first : self.line_after(first)]
-        indent = content[: len(content) - len(content.lstrip(" "))]
+    def flow_append(self, collection: yaml.Node, text: str) -> _Change:
+        """A change that adds `text` as the last entry of a flow `{...}` or `[...]`: right
+        after the last entry, so a trailing comma or a comment before the bracket stays."""
+        entries = collection.value
+        if not entries:
+            at = collection.start_mark.index + 1
+            return _Change(at, at, text)
+        last = entries[-1][1] if isinstance(collection, yaml.MappingNode) else entries[-1]
+        at = self.content_end(last)
+        if isinstance(last, yaml.ScalarNode) and last.tag == _NULL and last.style is None:
+            key = entries[-1][0] if isinstance(collection, yaml.MappingNode) else last
+            at = max(at, self.content_end(key))
+        return _Change(at, at, ", " + text)
+
+    def set_value(self, key: yaml.Node, value: yaml.Node, new: str) -> _Change:
+        """A change that makes `new` the value of `key` (written or empty)."""
+        if not (isinstance(value, yaml.ScalarNode) and value.tag == _NULL and not value.value):
+            return _Change(value.start_mark.index, self.content_end(value), new)
+        at = self.content_end(key)
+        while at < len(self.text) and self.text[at] in " \t":
+            at += 1
+        if self.text.startswith(":", at):
+            return _Change(at, at + 1, ": " + new)
+        return _Change(self.content_end(key), self.content_end(key), ": " + new)
+
+    def add_block_line(self, key: yaml.Node, value: yaml.ScalarNode, line: str) -> _Change:
+        """A change that adds a line at the end of a `|` or `>` block scalar, at the
+        block's own indentation (an indentation indicator such as `|2` sets it)."""
+        digits = re.findall(r"[1-9]", self.block_header(value))
+        if digits:
+            parent = self.graph.parents.get(id(value))
+            base = parent.start_mark.column if parent is not None else key.start_mark.column
+            indent = " " * (int(base) + int(digits[0]))
+        else:
+            first = self.line_after(value.start_mark.index)
+            while first < len(self.text) and not self.text[first : self.line_after(first)].strip():
+                first = self.line_after(first)
+            content = self.text[first : self.line_after(first)]
+            indent = content[: len(content) - len(content.lstrip(" "))]
         at = self.line_after(self.content_end(value))
-        lead = self.newline if at == len(self.text) and not self.text.endswith("\n") else ""
-        return _Change(at, at, f"{lead}{indent}{line}{self.newline}")
-
-    def replace_value(self, value: yaml.Node, new: str) -> _Change:
-        return _Change(value.start_mark.index, self.content_end(value), new)
+        return _Change(at, at, f"{self.lead(at)}{indent}{line}{self.newline}")
 
     def apply(self, changes: list[_Change]) -> str:
         """Apply changes from the end backwards; insertions at one place keep list order."""
@@ -235,18 +387,64 @@ class _Change:
     new: str
 
 
-def _validated(text: str, filename: str, check: Callable[[Config], bool]) -> Config:
-    """Parse the edited text; refuse it if broken or if the edit missed its target."""
+def _plain(node: Node) -> object:
+    """A located tree as plain data (aliases and merges expanded): what the file means."""
+    if node.kind == "map":
+        return {name: _plain(value) for name, (_, value) in node.entries.items()}
+    if node.kind == "seq":
+        return [_plain(item) for item in node.items]
+    return node.text if node.kind == "scalar" else None
+
+
+def _roles_data(data: object) -> list[object]:
+    roles = data.get("roles") if isinstance(data, dict) else data
+    return roles if isinstance(roles, list) else []
+
+
+def _masked(data: object, role: int | None, keys: tuple[str, ...], drop_last: bool) -> object:
+    """`data` without the values an edit may change: some keys of one role, or the last
+    role (an added one)."""
+    roles = list(_roles_data(data))
+    if drop_last:
+        roles = roles[:-1]
+    if role is not None and role < len(roles) and isinstance(roles[role], dict):
+        roles[role] = {k: v for k, v in roles[role].items() if k not in keys}  # type: ignore[union-attr]
+    return {**data, "roles": roles} if isinstance(data, dict) else roles
+
+
+def _validated(
+    doc: _Doc,
+    text: str,
+    *,
+    role: int | None,
+    keys: tuple[str, ...] = (),
+    effect: Callable[[Config, list[object]], bool],
+) -> Config:
+    """Parse the edited text and refuse it if it is broken, if it misses its target
+    (`effect`), or if anything else in the file now means something else.
+
+    The last check compares the whole document, aliases and merges expanded, before and
+    after the edit: with `role` set, everything except its `keys` must be unchanged;
+    without it (an added role), everything except a new last role.
+    """
+    filename = doc.filename
+    data = text.encode("utf-8", "surrogatepass")
     try:
-        config = parse_config(text.encode("utf-8"), filename)
+        config = parse_config(data, filename)
+        after = _plain(parse_yaml(data, filename))
     except ConfigError as exc:
         raise EditError(
             f"the edit would leave {filename} invalid, so nothing was written:",
             details=[f"  {p}" for p in exc.problems],
         ) from None
-    if not check(config):
+    if not effect(config, _roles_data(after)):
         raise EditError(
             f"the edit of {filename} did not have the intended effect, so nothing was "
+            "written (please report this, with the file)"
+        )
+    if _masked(after, role, keys, role is None) != _masked(doc.data, role, keys, False):
+        raise EditError(
+            f"the edit of {filename} would also change other values, so nothing was "
             "written (please report this, with the file)"
         )
     return config
@@ -257,7 +455,9 @@ def _validated(text: str, filename: str, check: Callable[[Config], bool]) -> Con
 
 def scalar(value: str, *, flow: bool = False) -> str:
     """`value` as a YAML scalar: plain when it reads back as the same text, else quoted."""
-    if value and value == value.strip() and "\n" not in value and _plain_ok(value, flow):
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise EditError(f"{value!r} is not valid text (a byte that is not UTF-8?)")
+    if value and value == value.strip() and _plain_ok(value, flow):
         return value
     out = []
     for ch in value:
@@ -267,6 +467,8 @@ def scalar(value: str, *, flow: bool = False) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
         elif ch.isprintable() and ch not in "\u2028\u2029\x85\ufeff":
             out.append(ch)
         elif ord(ch) <= 0xFFFF:
@@ -277,22 +479,31 @@ def scalar(value: str, *, flow: bool = False) -> str:
 
 
 def _plain_ok(value: str, flow: bool) -> bool:
-    if flow and any(c in value for c in ",[]{}"):
-        return False
+    """Whether `value` written plain reads back as the same text, for runnerup's parser
+    and for a YAML 1.1 reader (which would make `no` a boolean), in block or flow."""
     if not all(c.isprintable() for c in value):
         return False
-    try:
-        node = yaml.compose(f"k: {value}\n", Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    if flow and any(c in value for c in ",[]{}"):
         return False
-    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
-        return False
-    parsed = node.value[0][1]
-    return (
-        isinstance(parsed, yaml.ScalarNode)
-        and parsed.value == value
-        and parsed.tag == "tag:yaml.org,2002:str"
-    )
+    tries = [(f"k: {value}\n", yaml.SafeLoader), (f"k: {value}\n", _Loader)]
+    if flow:
+        tries += [(f"{{k: {value}}}\n", _Loader), (f"[{value}]\n", _Loader)]
+    for wrapped, loader in tries:
+        try:
+            node = yaml.compose(wrapped, Loader=loader)
+        except yaml.YAMLError:
+            return False
+        if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+            parsed = node.value[0][1]
+        elif isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
+            parsed = node.value[0]
+        else:
+            return False
+        if not isinstance(parsed, yaml.ScalarNode) or parsed.value != value:
+            return False
+        if loader is yaml.SafeLoader and parsed.tag != _STR:
+            return False
+    return True
 
 
 def _when_text(when: datetime) -> str:
@@ -313,59 +524,79 @@ def _offset_text(offset: Offset) -> str:
     return " ".join(parts) or "0 days"
 
 
+def _first_valid(doc: _Doc, candidates: list[tuple[str, Callable[[str], Config]]]) -> str:
+    """The first edited text (the tidiest way of writing the edit comes first) that
+    passes its check; else the last one's reason."""
+    error: EditError | None = None
+    for text, check in candidates:
+        try:
+            check(text)
+            return text
+        except EditError as exc:
+            error = exc
+    assert error is not None
+    raise error
+
+
 # --------------------------------------------------------------------------- close
 
 
 def close_role(text: str, filename: str, role_id: str, note: str | None = None) -> Edited:
     """Set the role's `status: closed`; a note goes into `notes:` (added after any there)."""
     doc = _Doc(text, filename)
-    role, node = doc.role(role_id)
+    role, index, node = doc.role(role_id)
     owner = f"role `{role_id}`"
     note = note.strip() if note else None
-    changes: list[_Change] = []
-    new_lines: list[str] = []
-    status = doc.own(node, "status", owner)
-    if not role.open and note is None:
+    if not role.open and not note:
         return Edited(text, f"{role_id} was already closed; {filename} is unchanged", False)
+    doc.guard(node, owner, "closing it" if role.open else "adding a note to it")
+    flow = bool(node.flow_style)
+    base: list[_Change] = []
+    pairs: list[tuple[str, str]] = []
     if role.open:
-        if status is not None and status[1].tag != "tag:yaml.org,2002:null":
-            changes.append(doc.replace_value(status[1], "closed"))
-        elif status is not None:  # `status:` with no value
-            changes.append(
-                _Change(
-                    doc.text.index(":", status[0].end_mark.index),
-                    status[1].end_mark.index,
-                    ": closed",
-                )
-            )
+        status = doc.own(node, "status")
+        if status is not None:
+            doc.guard(status[1], f"`status` of {owner}", "closing it")
+            base.append(doc.set_value(*status, "closed"))
         else:
-            new_lines.append("status: closed")
+            pairs.append(("status", "closed"))
+    # Ways to write the note, each with the notes text it gives; tidiest first.
+    ways: list[tuple[list[_Change], list[tuple[str, str]], str | None]] = []
     if note:
-        notes = doc.own(node, "notes", owner)
-        if notes is not None and notes[1].style in ("|", ">") and "\n" not in note:
-            changes.append(doc.add_block_line(notes[1], note))
-        elif notes is not None and notes[1].tag != "tag:yaml.org,2002:null":
-            old = str(notes[1].value).rstrip()
-            joined = f"{old}{chr(10) if chr(10) in old else ' '}{note}"
-            changes.append(doc.replace_value(notes[1], scalar(joined, flow=bool(node.flow_style))))
-        elif notes is not None:
-            start = doc.text.index(":", notes[0].end_mark.index)
-            changes.append(
-                _Change(
-                    start, notes[1].end_mark.index, ": " + scalar(note, flow=bool(node.flow_style))
-                )
-            )
+        old = role.notes or ""
+        joined = f"{old}{_NL if _NL in old else ' '}{note}" if old else note
+        notes = doc.own(node, "notes")
+        if notes is None:  # absent, or merged in with `<<`: the role gets its own
+            ways.append(([], [("notes", scalar(joined, flow=flow))], joined))
         else:
-            new_lines.append("notes: " + scalar(note, flow=bool(node.flow_style)))
-    if new_lines:
-        changes += doc.add_keys(node, new_lines)
-    new_text = doc.apply(changes)
+            doc.guard(notes[1], f"`notes` of {owner}", "adding to it")
+            value = notes[1]
+            block = isinstance(value, yaml.ScalarNode) and value.style in ("|", ">")
+            if block and old and _NL not in note:
+                line = f"{old}{_NL if value.style == '|' else ' '}{note}"
+                ways.append(([doc.add_block_line(notes[0], value, note)], [], line))
+            ways.append(([doc.set_value(*notes, scalar(joined, flow=flow))], [], joined))
+    else:
+        ways.append(([], [], role.notes))
 
-    def effect(config: Config) -> bool:
-        after = next((r for r in config.roles if r.id == role_id), None)
-        return after is not None and not after.open and (not note or note in (after.notes or ""))
+    candidates = []
+    for changes, more, wanted in ways:
+        added = doc.add_keys(node, pairs + more) if pairs + more else []
 
-    _validated(new_text, filename, effect)
+        def effect(config: Config, roles: list[object], wanted: str | None = wanted) -> bool:
+            after = config.roles[index] if index < len(config.roles) else None
+            return (
+                after is not None
+                and after.id == role_id
+                and not after.open
+                and after.notes == wanted
+            )
+
+        def check(new_text: str, effect: Callable[[Config, list[object]], bool] = effect) -> Config:
+            return _validated(doc, new_text, role=index, keys=("status", "notes"), effect=effect)
+
+        candidates.append((doc.apply(base + changes + added), check))
+    new_text = _first_valid(doc, candidates)
     what = "closed" if role.open else "added a note to"
     return Edited(new_text, f"{what} {role_id} in {filename}")
 
@@ -387,7 +618,7 @@ def pin_role(
     from .schedule import schedule
 
     doc = _Doc(text, filename)
-    role, node = doc.role(role_id)
+    role, index, node = doc.role(role_id)
     if today is None:
         today = datetime.now(ZoneInfo(doc.config.timezone)).date()
     if not role.open:
@@ -396,40 +627,45 @@ def pin_role(
         when = datetime.combine(when, role.settings.call_time)
     touch = _chosen_touch(doc.config, role, today, after, schedule)
     owner = f"role `{role_id}`"
+    doc.guard(node, owner, "pinning a call of it")
     at = _when_text(when)
-    follow_up = doc.own(node, "follow_up", owner)
+    touches = role.settings.follow_up
+    chosen = next(i for i, t in enumerate(touches) if t is touch or t == touch)
+    follow_up = doc.own(node, "follow_up")
     changes: list[_Change]
-    if follow_up is None or follow_up[1].tag == "tag:yaml.org,2002:null":
-        # Inherited from defaults: the role's own list replaces the defaults', so copy
-        # every inherited touchpoint and pin the chosen one.
+    if follow_up is None or follow_up[1].tag == _NULL:
+        # Inherited from defaults (or merged in): the role's own list replaces it, so
+        # copy every inherited touchpoint and pin the chosen one.
         items = [
             "{after: "
             + _offset_text(t.after)
             + ", at: "
-            + _when_text(when if t is touch else t.at)  # type: ignore[arg-type]
+            + _when_text(when if i == chosen else t.at)  # type: ignore[arg-type]
             + "}"
-            if t is touch or t.at
+            if i == chosen or t.at
             else _offset_text(t.after)
-            for t in role.settings.follow_up
+            for i, t in enumerate(touches)
         ]
         value = items[0] if len(items) == 1 else "[" + ", ".join(items) + "]"
         if follow_up is not None:
-            start = doc.text.index(":", follow_up[0].end_mark.index)
-            changes = [_Change(start, follow_up[1].end_mark.index, ": " + value)]
+            changes = [doc.set_value(*follow_up, value)]
         else:
-            changes = doc.add_keys(node, [f"follow_up: {value}"])
+            changes = doc.add_keys(node, [("follow_up", value)])
     else:
+        doc.guard(follow_up[1], f"`follow_up` of {owner}", "pinning it")
         changes = _pin_in(doc, follow_up[1], touch, at, owner)
     new_text = doc.apply(changes)
+    wanted = [(t.after.canonical, when if i == chosen else t.at) for i, t in enumerate(touches)]
 
-    def effect(config: Config) -> bool:
-        after_edit = next((r for r in config.roles if r.id == role_id), None)
-        return after_edit is not None and any(
-            t.after.canonical == touch.after.canonical and t.at == when
-            for t in after_edit.settings.follow_up
+    def effect(config: Config, roles: list[object]) -> bool:
+        edited = config.roles[index] if index < len(config.roles) else None
+        return (
+            edited is not None
+            and edited.id == role_id
+            and [(t.after.canonical, t.at) for t in edited.settings.follow_up] == wanted
         )
 
-    _validated(new_text, filename, effect)
+    _validated(doc, new_text, role=index, keys=("follow_up",), effect=effect)
     return Edited(
         new_text,
         f"pinned the {touch.after.label} call of {role_id} to {at} "
@@ -465,12 +701,13 @@ def _chosen_touch(
 
 def _offset_of(doc: _Doc, item: yaml.Node) -> str | None:
     """The canonical offset a follow_up item stands for, and None for a broken one."""
-    source = item
-    if isinstance(item, yaml.MappingNode):
-        found = doc.own(item, "after", "a touchpoint")
+    source = item.target if isinstance(item, _AliasNode) else item
+    if isinstance(source, yaml.MappingNode):
+        found = doc.own(source, "after")
         if found is None:
             return None
         source = found[1]
+        source = source.target if isinstance(source, _AliasNode) else source
     if not isinstance(source, yaml.ScalarNode):
         return None
     try:
@@ -483,32 +720,61 @@ def _pin_in(doc: _Doc, value: yaml.Node, touch: Touch, at: str, owner: str) -> l
     """Changes that pin `touch` inside the role's own `follow_up` value."""
     items = value.value if isinstance(value, yaml.SequenceNode) else [value]
     for item in items:
-        if item.start_mark.index < value.start_mark.index:
-            continue  # an alias to a touchpoint written elsewhere
         if _offset_of(doc, item) != touch.after.canonical:
             continue
+        what = f"the {touch.after.label} touchpoint of {owner}"
+        doc.guard(item, what, "pinning it")
         if isinstance(item, yaml.ScalarNode):
             source = doc.text[item.start_mark.index : doc.content_end(item)]
-            if item.style is None and any(c in source for c in ",[]{}#"):
+            if _BREAK.search(source) or (item.style is None and any(c in source for c in ",[]{}#")):
                 source = scalar(item.value, flow=True)
-            return [doc.replace_value(item, f"{{after: {source}, at: {at}}}")]
+            return [doc.set_value(item, item, f"{{after: {source}, at: {at}}}")]
         assert isinstance(item, yaml.MappingNode)
-        found = doc.own(item, "at", owner)
-        if found is not None and found[1].tag != "tag:yaml.org,2002:null":
-            return [doc.replace_value(found[1], at)]
+        found = doc.own(item, "at")
         if found is not None:
-            start = doc.text.index(":", found[0].end_mark.index)
-            return [_Change(start, found[1].end_mark.index, f": {at}")]
-        return doc.add_keys(item, [f"at: {at}"])
+            doc.guard(found[1], f"`at` of {what}", "pinning it")
+            return [doc.set_value(*found, at)]
+        return doc.add_keys(item, [("at", at)])
     raise EditError(f"cannot find the {touch.after.label} touchpoint of {owner}; pin it by hand")
 
 
 # --------------------------------------------------------------------------- add
 
 
+def _flow_role(fields: list[tuple[str, str | None]], contact: list[tuple[str, str]]) -> str:
+    parts = []
+    for key, value in fields:
+        if key == "contact":
+            inner = ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in contact)
+            parts.append(f"contact: {{{inner}}}")
+        elif value is not None:
+            parts.append(f"{key}: {value if key == 'decided' else scalar(value, flow=True)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _empty_roles_as_list(text: str) -> str:
+    """`roles:` with nothing after it as `roles: []`, which `add` turns into a block
+    list: a config waiting for its first role is one to add to, not a broken one."""
+    try:
+        root = _Graph(text).root
+    except (yaml.YAMLError, KeyError, ValueError):
+        return text  # parse_config reports it
+    if not isinstance(root, yaml.MappingNode):
+        return text
+    for key, value in root.value:
+        if key.value == "roles" and isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+            if value.value:  # `roles: ~` or `null`: written on purpose, leave it
+                return text
+            at = int(key.end_mark.index)
+            while text[at : at + 1] in (" ", "\t"):
+                at += 1
+            return text[:at] + ": []" + text[at + 1 :] if text[at : at + 1] == ":" else text
+    return text
+
+
 def add_role(text: str, filename: str, new: NewRole) -> Edited:
     """Append a role at the end of `roles:` in the style of the roles already there."""
-    doc = _Doc(text, filename)
+    doc = _Doc(_empty_roles_as_list(text), filename)
     contact = [("name", new.contact)] + [
         (key, value)
         for key, value in (
@@ -520,61 +786,66 @@ def add_role(text: str, filename: str, new: NewRole) -> Edited:
         )
         if value
     ]
-    lines = [f"company: {scalar(new.company)}", f"title: {scalar(new.title)}"]
-    lines.append(f"decided: {new.decided.isoformat()}")
-    if new.id:
-        lines.append(f"id: {scalar(new.id)}")
-    lines.append("contact:")
-    lines += [f"  {key}: {scalar(value)}" for key, value in contact]
-    for key, value in (
-        ("hired", new.hired),
-        ("why_close", new.why_close),
-        ("posting", new.posting),
-        ("notes", new.notes),
-    ):
-        if value:
-            lines.append(f"{key}: {scalar(value)}")
+    fields: list[tuple[str, str | None]] = [
+        ("company", new.company),
+        ("title", new.title),
+        ("decided", new.decided.isoformat()),
+        ("id", new.id or None),
+        ("contact", None),
+        ("hired", new.hired or None),
+        ("why_close", new.why_close or None),
+        ("posting", new.posting or None),
+        ("notes", new.notes or None),
+    ]
+    wanted: dict[str, object] = {k: v for k, v in fields if v is not None}
+    wanted["contact"] = dict(contact)
+    lines: list[str] = []
+    for key, value in fields:
+        if key == "contact":
+            lines.append("contact:")
+            lines += [f"  {k}: {scalar(v)}" for k, v in contact]
+        elif value is not None:
+            lines.append(f"{key}: {value if key == 'decided' else scalar(value)}")
 
     roles = doc.roles_list()
+    doc.guard(roles, "`roles`", "adding to it")
     nl = doc.newline
     changes: list[_Change] = []
-    if roles.flow_style:
-        if roles.value:
-            raise EditError(
-                f"`roles` in {filename} is written as a [...] list; add the role by hand, "
-                "or write the list one `- ` item per line"
-            )
-        # `roles: []`: drop the brackets, then start a block list on the next line.
-        assert isinstance(doc.root, yaml.MappingNode)
-        key = doc.own(doc.root, "roles", "the config")
-        assert key is not None
-        colon = doc.text.index(":", key[0].end_mark.index)
-        changes.append(_Change(colon, roles.end_mark.index, ":"))
-        dash = key[0].start_mark.column + 2
-        keys = dash + 2
-        at = doc.line_after(roles.end_mark.index)
-        lead = nl if at == len(doc.text) and not doc.text.endswith("\n") else ""
+    if roles.flow_style and (roles.value or roles is doc.root or doc.root.flow_style):
+        changes.append(doc.flow_append(roles, _flow_role(fields, contact)))
     else:
-        dash = roles.start_mark.column
-        first = roles.value[0]
-        keys = (
-            first.start_mark.column if first.start_mark.line == roles.start_mark.line else dash + 2
-        )
-        keys = max(keys, dash + 2)
-        at = doc.insertion_point(roles, dash + 1)
-        lead = nl if at == len(doc.text) and not doc.text.endswith("\n") else ""
-        if len(roles.value) >= 2:
+        if roles.flow_style:
+            # `roles: []`: drop the brackets, then start a block list on the next line.
+            assert isinstance(doc.root, yaml.MappingNode)
+            key = doc.own(doc.root, "roles")
+            assert key is not None
+            colon = doc.text.index(":", doc.content_end(key[0]))
+            changes.append(_Change(colon, roles.end_mark.index, ":"))
+            dash = key[0].start_mark.column + 2
+            keys = dash + 2
+            at = doc.line_after(roles.end_mark.index)
+        else:
+            dash = roles.start_mark.column
+            first = roles.value[0]
+            keys = dash + 2
+            if first.start_mark.line == roles.start_mark.line:
+                keys = max(first.start_mark.column, keys)
+            at = doc.insertion_point(roles, dash + 1)
+        lead = doc.lead(at)
+        if not roles.flow_style and len(roles.value) >= 2:
             gap = doc.text[doc.content_end(roles.value[-2]) : roles.value[-1].start_mark.index]
-            if re.search(r"\n[ \t]*\r?\n", gap):
+            if _BLANK_LINE.search(gap):
                 lead += nl
-    block = " " * dash + "- " + lines[0] + nl
-    block += "".join(" " * keys + line + nl for line in lines[1:])
-    changes.append(_Change(at, at, lead + block))
+        block = " " * dash + "-" + " " * (keys - dash - 1) + lines[0] + nl
+        block += "".join(" " * keys + line + nl for line in lines[1:])
+        changes.append(_Change(at, at, lead + block))
     new_text = doc.apply(changes)
-    before = len(doc.config.roles)
-    config = _validated(new_text, filename, lambda c: len(c.roles) == before + 1)
-    role_id = config.roles[-1].id
-    return Edited(new_text, f"added {role_id} to {filename}")
+
+    def effect(config: Config, after: list[object]) -> bool:
+        return len(config.roles) == len(doc.config.roles) + 1 and after[-1:] == [wanted]
+
+    config = _validated(doc, new_text, role=None, effect=effect)
+    return Edited(new_text, f"added {config.roles[-1].id} to {filename}")
 
 
 # --------------------------------------------------------------------------- completion
