@@ -853,3 +853,83 @@ def test_pages_workflow_builds_busy_with_the_published_feed_as_memory(tmp_path: 
     second = build()
     assert second.count(b"STATUS:CANCELLED") == 1
     assert b"SEQUENCE:1" in second
+
+
+# --------------------------------------------------------------------------- token rules
+
+
+@pytest.mark.parametrize("token", [".", ".."])
+def test_dot_segment_tokens_are_refused(
+    runner: CliRunner, write_config: WriteConfig, token: str
+) -> None:
+    """`/../runnerup.ics` is normalised away by every client: the feed could never be found."""
+    path = write_config(MINIMAL)
+    with pytest.raises(ValueError, match="a URL drops it from the path"):
+        make_app(path, token)
+    result = runner.invoke(main, ["serve", str(path), "--token", token])
+    assert result.exit_code == 2
+    assert f"Invalid value for --token: the token may not be '{token}': a URL drops it" in (
+        result.stderr
+    )
+    assert make_app(path, "...").path == "/.../runnerup.ics"  # not a dot segment
+
+
+@POSIX
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS has no XDG folder")
+@pytest.mark.parametrize("xdg", ["", "relative/config"])
+def test_empty_or_relative_xdg_config_home_is_ignored(
+    runner: CliRunner,
+    write_config: WriteConfig,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    xdg: str,
+) -> None:
+    """Per the XDG spec; else the token lands under the current folder, for `git add .`."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    path = write_config("roles: [")  # the token is saved, then the config stops the command
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = runner.invoke(main, ["serve", str(path), "--port", "0"])
+    assert result.exit_code == 1
+    assert (home / ".config" / "runnerup" / "token").is_file()
+    assert list(work.iterdir()) == []
+    assert web.token_folder() == home / ".config" / "runnerup"
+
+
+@POSIX
+def test_a_token_file_others_can_read_is_refused(
+    runner: CliRunner, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "xdg" / "runnerup"
+    token, _ = saved_token(folder)
+    saved = folder / "token"
+    saved.chmod(0o644)
+    with pytest.raises(web.RunnerupError) as caught:
+        saved_token(folder)
+    assert str(caught.value) == (
+        f"refusing the saved token: {saved} is readable by other users; run `chmod 600 "
+        f"{saved}` (and, since others may have read it, remove the file for a new token "
+        "and subscribe again)"
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    result = runner.invoke(main, ["serve", str(write_config(MINIMAL)), "--port", "0"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"error: {caught.value}\n"
+    assert token not in result.stderr
+    saved.chmod(0o600)
+    assert saved_token(folder) == (token, False)
+
+
+@POSIX
+def test_a_token_folder_others_can_write_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    with pytest.raises(web.RunnerupError, match=r"writable by other users.*chmod go-w"):
+        saved_token(folder)
+    assert not (folder / "token").exists()  # no secret is created there either
+    folder.chmod(0o700)
+    assert saved_token(folder)[1]

@@ -335,7 +335,8 @@ def schema(output: Path | None) -> None:
     "--token",
     envvar="RUNNERUP_TOKEN",
     help="The secret part of the feed URL (default: $RUNNERUP_TOKEN, else a random one "
-    "saved in your config folder, so a restart keeps the URL).",
+    "saved in your config folder, so a restart keeps the URL). Other users can see a "
+    "command line (ps): prefer the variable or the saved file.",
 )
 @privacy_option
 @click.option(
@@ -368,7 +369,7 @@ def serve(
 
     from waitress.server import create_server
 
-    from .web import RedactToken, make_app, saved_token, token_problem
+    from .web import RedactToken, make_app, saved_token, token_folder, token_problem
 
     path = _config_path(config)
     if token is not None:
@@ -383,7 +384,7 @@ def serve(
                 err=True,
             )
     else:
-        folder = Path(click.get_app_dir("runnerup"))
+        folder = token_folder()
         token, created = saved_token(folder)
         token_note = (
             f"{'generated a token and saved it in' if created else 'using the token saved in'} "
