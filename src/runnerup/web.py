@@ -36,8 +36,8 @@ from typing import Any
 from . import DEFAULT_CONFIG
 from .build import build_now, check_overwrite, load_previous, render, write_atomic
 from .config import Config, parse_config
-from .errors import ConfigError, RunnerupError
-from .ics import BUSY_NAME, PRIVACY_LEVELS, Previous, read_previous
+from .errors import ConfigError, OutputError, RunnerupError
+from .ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, calendar_bytes, read_previous
 from .source import read_config_bytes
 
 StartResponse = Callable[..., Any]
@@ -216,8 +216,8 @@ class FeedApp:
             self._memory = load_previous(self.output, required=False)
             check_overwrite(self.output, self._memory, force)
             if self._memory is not None and self._memory.ours:
-                stat = self.output.stat()
-                self._feed = Feed.of(self.output.read_bytes(), int(stat.st_mtime))
+                mtime = int(self.output.stat().st_mtime)
+                self._feed = self._feed_of(self.output.read_bytes(), mtime)
         self.refresh()
         if self._feed is None:
             raise self._last_error or RunnerupError(f"{self.config_path}: nothing to serve")
@@ -237,6 +237,15 @@ class FeedApp:
         if self.privacy == "busy":
             return BUSY_NAME
         return self._config.name if self._config is not None else "Runner-up follow-ups"
+
+    def _feed_of(self, body: bytes, last_modified: int) -> Feed:
+        """The one way a feed is made: a busy feed's bytes always pass the redaction,
+        whatever their origin (a render, the -o file served while the config is broken
+        or a render fails), so no path serves a name. A file that cannot be redacted
+        raises, and the server does not start."""
+        if self.privacy == "busy":
+            body = redact(body, str(self.output or self.config_path))
+        return Feed.of(body, last_modified)
 
     def refresh(self) -> None:
         """Rebuild if the config changed (or an hour passed); cheap when it did not."""
@@ -300,7 +309,8 @@ class FeedApp:
         stamp = int(self._clock().timestamp())
         if old is not None:
             stamp = max(stamp, old.last_modified + 1)  # a later date for every change
-        self._feed = Feed.of(body, stamp)
+        self._feed = self._feed_of(body, stamp)
+        body = self._feed.body
         self._memory = read_previous(body, str(self.output or self.config_path))
         if self._started:
             self._log(f"reloaded {self.config_path}: {changes}")
@@ -401,6 +411,22 @@ def app_from_env() -> FeedApp:
         os.environ.get("RUNNERUP_OUTPUT") or None,
         os.environ.get("RUNNERUP_PRIVACY") or "full",
     )
+
+
+def redact(data: bytes, name: str) -> bytes:
+    """`data`, a calendar runnerup wrote, as a busy build writes it: every event through
+    the busy allow-list, the neutral calendar name. A busy render comes out unchanged;
+    anything else (a full build's file) loses every name, number and note."""
+    previous = read_previous(data, name)
+    if not previous.ours:
+        raise OutputError(f"{name}: not a calendar runnerup wrote; a busy feed cannot serve it")
+    events = [
+        Event(e.uid, e.body, e.sort_key, e.sequence, e.dtstamp) for e in previous.events.values()
+    ]
+    return calendar_bytes(_BUSY_CONFIG, events, "busy")
+
+
+_BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
 
 
 def _signature(path: Path) -> tuple[int, ...]:
