@@ -70,15 +70,20 @@ class Client:
 
 
 @contextmanager
-def serving(app: FeedApp) -> Iterator[Client]:
-    """Run `app` on waitress on a free loopback port, in a thread, for one `with` block."""
-    server = create_server(app, host="127.0.0.1", port=0, ident="")
+def serving(app: FeedApp, *, tuned: bool = False) -> Iterator[Client]:
+    """Run `app` on waitress on a free loopback port, in a thread, for one `with` block;
+    `tuned`: with the options `runnerup serve` uses, else waitress's defaults."""
+    if tuned:
+        server = web.create_feed_server(app, "127.0.0.1", 0)
+    else:
+        server = create_server(app, host="127.0.0.1", port=0, ident="")
     stop = threading.Event()
 
     def loop() -> None:
+        poll = server.adj.asyncore_use_poll
         try:
             while not stop.is_set():
-                wasyncore.loop(timeout=0.02, map=server._map, count=1)
+                wasyncore.loop(timeout=0.02, map=server._map, count=1, use_poll=poll)
         finally:
             server.task_dispatcher.shutdown(timeout=5)
             wasyncore.close_all(server._map)
@@ -1011,3 +1016,28 @@ def test_redacting_a_busy_render_changes_no_byte(tmp_path: Path) -> None:
 def test_redact_refuses_a_calendar_runnerup_did_not_write() -> None:
     with pytest.raises(OutputError, match="not a calendar runnerup wrote"):
         web.redact(b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n", "x.ics")
+
+
+# --------------------------------------------------------------------------- hostile clients
+
+
+def test_the_feed_answers_while_200_idle_and_slow_connections_are_held(
+    write_config: WriteConfig,
+) -> None:
+    """waitress's default connection_limit (100) let idle sockets take the feed offline
+    until they timed out, two minutes later."""
+    app = app_for(write_config(MINIMAL))
+    held: list[socket.socket] = []
+    with serving(app, tuned=True) as client:
+        try:
+            for n in range(200):
+                conn = socket.create_connection(("127.0.0.1", client.port), timeout=10)
+                held.append(conn)
+                if n % 2:  # a slow client: a request that never ends
+                    conn.sendall(f"GET {app.path} HTTP/1.1\r\nHost: x\r\n".encode())
+            for _ in range(3):
+                status, _, body = client.request()
+                assert (status, body) == (200, app.feed.body)
+        finally:
+            for conn in held:
+                conn.close()

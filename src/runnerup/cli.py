@@ -367,9 +367,14 @@ def serve(
 
     gc.enable()  # paused for one-shot commands (gcpause.py); a server needs it
 
-    from waitress.server import create_server
-
-    from .web import RedactToken, make_app, saved_token, token_folder, token_problem
+    from .web import (
+        RedactToken,
+        create_feed_server,
+        make_app,
+        saved_token,
+        token_folder,
+        token_problem,
+    )
 
     path = _config_path(config)
     if token is not None:
@@ -396,7 +401,7 @@ def serve(
     # "Task queue depth is N" on every short burst says nothing a user can act on
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
-        server = create_server(app, host=host, port=port, ident="")  # no Server header
+        server = create_feed_server(app, host, port)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise RunnerupError(f"cannot listen on {host}:{port}: {reason}") from None

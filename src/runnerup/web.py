@@ -429,6 +429,53 @@ def redact(data: bytes, name: str) -> bytes:
 _BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
 
 
+# waitress's defaults let 100 idle connections take the feed offline for two minutes
+# (connection_limit 100, channel_timeout 120 s). Idle and slow clients cost a socket and
+# a little memory, never a worker thread (waitress reads whole requests before a thread
+# runs them), so many are allowed, and the idle ones are dropped soon.
+SERVER_OPTIONS: dict[str, Any] = {
+    "connection_limit": 1000,  # open connections before new ones wait in the backlog
+    "channel_timeout": 15,  # seconds without a byte in either direction: closed
+    "cleanup_interval": 5,  # how often that is checked
+    "asyncore_use_poll": True,  # select() watches at most 1024 sockets
+    "ident": "",  # no Server header
+}
+_SPARE_FILES = 64  # descriptors kept for the config, the -o file, logs and the listener
+
+
+def create_feed_server(app: FeedApp, host: str, port: int) -> Any:
+    """A waitress server for `app`, tuned so that idle or slow clients cannot starve the
+    real ones (SERVER_OPTIONS). The connection limit is kept below the open-file limit,
+    which is raised to its hard maximum where it is lower. Raises OSError or ValueError
+    when it cannot listen."""
+    from waitress.server import create_server
+
+    options = dict(SERVER_OPTIONS)
+    options["connection_limit"] = min(options["connection_limit"], _open_file_room())
+    return create_server(app, host=host, port=port, **options)
+
+
+def _open_file_room() -> int:
+    """How many connections the process can hold open, after raising its soft limit on
+    open files as far as allowed (often 1024 by default)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return int(SERVER_OPTIONS["connection_limit"])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = int(SERVER_OPTIONS["connection_limit"]) + _SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < want:
+        target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (OSError, ValueError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return int(SERVER_OPTIONS["connection_limit"])
+    return max(int(soft) - _SPARE_FILES, 10)
+
+
 def _signature(path: Path) -> tuple[int, ...]:
     """What a `stat` says about the config: any edit (or a rename over it) changes it."""
     try:
