@@ -1041,3 +1041,218 @@ def test_the_feed_answers_while_200_idle_and_slow_connections_are_held(
         finally:
             for conn in held:
                 conn.close()
+
+
+# --------------------------------------------------------------------------- settling
+
+SECOND_ROLE = """\
+  - company: Globex
+    title: Head of Product
+    decided: 2026-09-10
+    id: globex-hop
+    contact:
+      name: Sam Ortiz
+      phone: "+1 555 0199"
+"""
+
+
+class Writer:
+    """An injected `sleep`: instead of waiting, it plays what another program does to the
+    config meanwhile (one step per call), and records the waits asked for."""
+
+    def __init__(self, path: Path, *steps: str | None) -> None:
+        self.path, self.steps, self.waits = path, list(steps), list[float]()
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        step = self.steps.pop(0) if self.steps else None
+        if step is not None:  # None: nothing happens to the file meanwhile
+            self.path.write_text(step, encoding="utf-8")
+
+
+@pytest.mark.parametrize("caught", ["", MINIMAL], ids=["truncated", "half-written"])
+def test_a_config_caught_mid_write_is_read_once_it_settles(
+    write_config: WriteConfig, caught: str
+) -> None:
+    """An editor's truncate-then-write, or a slow writer, seen between two writes: the
+    half file (even one that parses) is never published."""
+    both = MINIMAL + SECOND_ROLE
+    path = write_config(both)
+    log = Log()
+    edited = both + "    notes: edited\n"
+    writer = Writer(path, edited)  # the rest arrives while the server waits
+    app = app_for(path, log, sleep=writer)
+    path.write_text(caught, encoding="utf-8")
+    app.refresh()
+    assert b"STATUS:CANCELLED" not in app.feed.body
+    assert "edited" in "".join(unfold(app.feed.body.decode()))
+    assert log == [f"reloaded {path}: 2 events (1 changed)"]
+    assert writer.waits == [web.SETTLE_SECONDS, web.SETTLE_SECONDS]
+
+
+def test_a_removal_is_published_only_once_the_file_stays_removed(
+    write_config: WriteConfig,
+) -> None:
+    both = MINIMAL + SECOND_ROLE
+    path = write_config(both)
+    log = Log()
+    writer = Writer(path)
+    app = app_for(path, log, sleep=writer)
+    first = app.feed
+    # the file loses a role and gets it back within the confirmation window
+    path.write_text(MINIMAL, encoding="utf-8")
+    writer.steps = [None, both]  # settle: nothing happens; confirm: the role is back
+    app.refresh()
+    assert writer.waits == [web.SETTLE_SECONDS, web.CONFIRM_SECONDS]
+    assert app.feed == first and log == []
+    app.refresh()  # the restored file: nothing to do
+    assert app.feed == first and log == []
+    # a removal that stays is published after the confirmation
+    path.write_text(MINIMAL, encoding="utf-8")
+    writer.waits.clear()
+    app.refresh()
+    assert writer.waits == [web.SETTLE_SECONDS, web.CONFIRM_SECONDS]
+    assert app.feed.body.count(b"STATUS:CANCELLED") == 1
+    assert log == [f"reloaded {path}: 2 events (1 cancelled)"]
+
+
+# --------------------------------------------------------------------------- reloads never block
+
+FIFO = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+
+
+@FIFO
+def test_a_fifo_in_place_of_the_config_is_refused_and_the_last_feed_served(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL)
+    log = Log()
+    with serving(app_for(path, log)) as client:
+        good = client.request()[2]
+        fifo = tmp_path / "fifo"
+        os.mkfifo(fifo)
+        os.replace(fifo, path)
+        for _ in range(3):
+            assert client.request()[:1] + client.request()[2:] == (200, good)
+        assert log == [
+            f"{path}:1:1: not a regular file; runnerup reads only regular files",
+            f"1 error in {path}; still serving the last good feed",
+        ]
+        path.unlink()
+        path.write_text(MINIMAL + "    notes: back\n", encoding="utf-8")
+        assert b"back" in client.request()[2]
+    assert log[-2:] == [f"{path} is valid again", f"reloaded {path}: 1 event (1 changed)"]
+
+
+def test_a_read_that_blocks_holds_no_request_and_a_newer_edit_overtakes_it(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever blocks a read (a FIFO swapped in between stat and open, a hung network
+    share): requests answer with the last good feed, and the next edit is served."""
+    path = write_config(MINIMAL)
+    release = threading.Event()
+    real = web.read_config_bytes
+    blocked: list[bytes] = []
+
+    def read(where: Path) -> bytes:
+        data = real(where)
+        if b"stuck" in data:
+            blocked.append(data)
+            release.wait(timeout=60)
+        return data
+
+    monkeypatch.setattr(web, "read_config_bytes", read)
+    app = app_for(path, wait=2, settle=0)
+    with serving(app) as client:
+        good = client.request()[2]
+        path.write_text(MINIMAL + "    notes: stuck\n", encoding="utf-8")
+        for _ in range(3):  # each answers, at the latest when its wait runs out
+            assert client.request()[2] == good
+        assert len(blocked) == 1  # one read hangs; requests do not start more of them
+        path.write_text(MINIMAL + "    notes: newer\n", encoding="utf-8")
+        newer = client.request()[2]
+        assert b"newer" in newer
+        release.set()  # the stuck read ends late: its old text is not published
+        stuck = next(t for t in threading.enumerate() if t.name == "runnerup-reload")
+        stuck.join(timeout=30)
+        assert not stuck.is_alive()
+        assert client.request()[2] == newer
+
+
+@FIFO
+@POSIX
+def test_sigterm_stops_serve_while_the_config_is_a_fifo(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL)
+    env = {"RUNNERUP_TOKEN": TOKEN}
+    with serve_process([str(path)], env) as (_, url):
+        good = _get(url)
+        fifo = tmp_path / "fifo"
+        os.mkfifo(fifo)
+        os.replace(fifo, path)
+        assert _get(url) == good
+        assert _get(url) == good
+    # serve_process sent SIGTERM and checked the exit: 0, "stopped", within its bound
+
+
+# --------------------------------------------------------------------------- sharing -o with build
+
+
+def _sequence(data: bytes) -> int:
+    found = re.findall(rb"\r\nSEQUENCE:(\d+)\r\n", data)
+    assert len(found) == 1, data
+    return int(found[0])
+
+
+def test_serve_and_build_on_one_file_never_lower_a_sequence(
+    runner: CliRunner, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """The docs allow `serve -o runnerup.ics` beside `runnerup build`: serve takes in what
+    build wrote before it writes, so clients never see a SEQUENCE go down (they would
+    ignore the later edits)."""
+    path = write_config(MINIMAL + "    notes: one\n")
+    out = tmp_path / "runnerup.ics"
+    log = Log()
+    app = app_for(path, log, output=out, settle=0, confirm=0)
+    first = out.read_bytes()
+    assert _sequence(first) == 0
+    for n, note in enumerate(["two", "three"], start=1):  # edits that build gets first
+        path.write_text(MINIMAL + f"    notes: {note}\n", encoding="utf-8")
+        result = runner.invoke(main, ["build", str(path), "-o", str(out)])
+        assert (result.exit_code, result.stdout) == (0, f"wrote {out}: 1 event (1 changed)\n")
+        assert _sequence(out.read_bytes()) == n
+    built = out.read_bytes()
+    app.refresh()  # serve sees the same edit: build's memory, nothing changed
+    assert app.feed.body == built == out.read_bytes()
+    path.write_text(MINIMAL + "    notes: four\n", encoding="utf-8")
+    app.refresh()
+    assert _sequence(app.feed.body) == 3 and out.read_bytes() == app.feed.body
+    # an older copy put back (a git checkout) does not take the count down either
+    out.write_bytes(first)
+    path.write_text(MINIMAL + "    notes: five\n", encoding="utf-8")
+    app.refresh()
+    assert _sequence(app.feed.body) == 4 and out.read_bytes() == app.feed.body
+    assert log == [
+        f"reloaded {path}: 1 event (no changes)",  # build made the change
+        f"reloaded {path}: 1 event (1 changed)",
+        f"reloaded {path}: 1 event (1 changed)",
+    ]
+
+
+def test_serve_does_not_overwrite_an_output_another_tool_put_there(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(MINIMAL)
+    out = tmp_path / "runnerup.ics"
+    log = Log()
+    app = app_for(path, log, output=out, settle=0, confirm=0)
+    foreign = b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n"
+    out.write_bytes(foreign)
+    path.write_text(MINIMAL + "    notes: edited\n", encoding="utf-8")
+    app.refresh()
+    assert b"edited" in app.feed.body and out.read_bytes() == foreign
+    assert log[0] == (
+        f"error: {out} exists and was not written by runnerup; choose another file with -o, "
+        "or pass --force to replace it; serving the feed without writing it"
+    )

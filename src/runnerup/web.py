@@ -8,10 +8,12 @@ its length leak through timing. The app never raises into the server, whose erro
 would name the request path (and so the token).
 
 The feed follows the config file: each request costs one `stat`; when the file changed
-it is read, validated and rendered with the previous feed as memory (SPEC §4), so an
-edit reaches subscribers as changed events and removed ones as cancellations. A config
-that no longer validates leaves the last good feed in place and prints its problems
-once: a typo must never empty a subscribed calendar.
+a worker thread waits for it to settle, reads it, validates it and renders it with the
+previous feed as memory (SPEC §4), so an edit reaches subscribers as changed events and
+removed ones as cancellations. Requests never read the config themselves: whatever a
+read does (block on a FIFO, hang on a network share), they answer with the last good
+feed. A config that no longer validates leaves the last good feed in place and prints
+its problems once: a typo must never empty a subscribed calendar.
 """
 
 from __future__ import annotations
