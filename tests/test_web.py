@@ -1256,3 +1256,15 @@ def test_serve_does_not_overwrite_an_output_another_tool_put_there(
         f"error: {out} exists and was not written by runnerup; choose another file with -o, "
         "or pass --force to replace it; serving the feed without writing it"
     )
+
+
+@FIFO
+def test_serve_refuses_a_fifo_config_at_start(runner: CliRunner, tmp_path: Path) -> None:
+    """Opening it would wait for a writer forever: it is refused unopened."""
+    fifo = tmp_path / "runnerup.yaml"
+    os.mkfifo(fifo)
+    result = runner.invoke(main, ["serve", str(fifo), "--token", TOKEN, "--port", "0"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{fifo}:1:1: not a regular file; runnerup reads only regular files\n1 error\n"
+    )
