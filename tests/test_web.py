@@ -1268,3 +1268,22 @@ def test_serve_refuses_a_fifo_config_at_start(runner: CliRunner, tmp_path: Path)
     assert result.stderr == (
         f"{fifo}:1:1: not a regular file; runnerup reads only regular files\n1 error\n"
     )
+
+
+def test_a_config_written_while_serve_starts_is_read_again(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config(MINIMAL)
+    real = web.read_config_bytes
+    done = MINIMAL + SECOND_ROLE
+
+    def read(where: Path) -> bytes:
+        data = real(where)
+        if b"Globex" not in data:  # the rest is written while this read goes on
+            where.write_text(done, encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(web, "read_config_bytes", read)
+    writer = Writer(path)
+    app = app_for(path, sleep=writer)
+    assert app.feed.events == 2 and writer.waits == [web.SETTLE_SECONDS]

@@ -305,12 +305,12 @@ class FeedApp:
     def _first_load(self) -> None:
         """The load at start, in the caller's thread: nothing to serve without it."""
         read = self._read(settle=False)
-        for _ in range(SETTLE_TRIES):
-            if read is not None:
-                break
+        tries = 0
+        while read is None:  # written while it was read: wait for it to settle
+            tries += 1
+            if tries > SETTLE_TRIES:
+                raise RunnerupError(f"{self.config_path}: keeps changing; start again once saved")
             read = self._read(settle=True)
-        else:
-            raise RunnerupError(f"{self.config_path}: keeps changing; start again once it is saved")
         with self._lock:
             self._apply(*read, hold=False)
 
