@@ -1153,11 +1153,13 @@ def test_a_read_that_blocks_holds_no_request_and_a_newer_edit_overtakes_it(
     release = threading.Event()
     real = web.read_config_bytes
     blocked: list[bytes] = []
+    stuck: list[threading.Thread] = []
 
     def read(where: Path) -> bytes:
         data = real(where)
         if b"stuck" in data:
             blocked.append(data)
+            stuck.append(threading.current_thread())
             release.wait(timeout=60)
         return data
 
@@ -1173,9 +1175,8 @@ def test_a_read_that_blocks_holds_no_request_and_a_newer_edit_overtakes_it(
         newer = client.request()[2]
         assert b"newer" in newer
         release.set()  # the stuck read ends late: its old text is not published
-        stuck = next(t for t in threading.enumerate() if t.name == "runnerup-reload")
-        stuck.join(timeout=30)
-        assert not stuck.is_alive()
+        stuck[0].join(timeout=30)
+        assert not stuck[0].is_alive()
         assert client.request()[2] == newer
 
 
