@@ -353,7 +353,8 @@ def schema(output: Path | None) -> None:
     "--token",
     envvar="RUNNERUP_TOKEN",
     help="The secret part of the feed URL (default: $RUNNERUP_TOKEN, else a random one "
-    "saved in your config folder, so a restart keeps the URL).",
+    "saved in your config folder, so a restart keeps the URL). Other users can see a "
+    "command line (ps): prefer the variable or the saved file.",
 )
 @privacy_option
 @click.option(
@@ -384,9 +385,14 @@ def serve(
 
     gc.enable()  # paused for one-shot commands (gcpause.py); a server needs it
 
-    from waitress.server import create_server
-
-    from .web import RedactToken, make_app, saved_token, token_problem
+    from .web import (
+        RedactToken,
+        create_feed_server,
+        make_app,
+        saved_token,
+        token_folder,
+        token_problem,
+    )
 
     path = _config_path(config)
     if token is not None:
@@ -401,7 +407,7 @@ def serve(
                 err=True,
             )
     else:
-        folder = Path(click.get_app_dir("runnerup"))
+        folder = token_folder()
         token, created = saved_token(folder)
         token_note = (
             f"{'generated a token and saved it in' if created else 'using the token saved in'} "
@@ -413,7 +419,7 @@ def serve(
     # "Task queue depth is N" on every short burst says nothing a user can act on
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
-        server = create_server(app, host=host, port=port, ident="")  # no Server header
+        server = create_feed_server(app, host, port)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise RunnerupError(f"cannot listen on {host}:{port}: {reason}") from None

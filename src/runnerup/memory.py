@@ -71,6 +71,22 @@ def merge(
     return out, Changes(len(out), new, changed, cancelled)
 
 
+def newest(mine: Previous | None, other: Previous) -> Previous:
+    """Two memories of one calendar as one: for each event the one with the higher
+    SEQUENCE (on a tie, `mine`), so that a feed merging another writer's file never
+    publishes a SEQUENCE lower than either has shown. Only runnerup's own count."""
+    if mine is None or not mine.ours:
+        return other
+    if not other.ours:
+        return mine
+    events = dict(mine.events)
+    for uid, event in other.events.items():
+        have = events.get(uid)
+        if have is None or event.sequence > have.sequence:
+            events[uid] = event
+    return Previous(ours=True, events=events)
+
+
 def _long_past(event: PreviousEvent, now: datetime) -> bool:
     if event.ends is None:
         return False

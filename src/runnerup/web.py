@@ -8,10 +8,12 @@ its length leak through timing. The app never raises into the server, whose erro
 would name the request path (and so the token).
 
 The feed follows the config file: each request costs one `stat`; when the file changed
-it is read, validated and rendered with the previous feed as memory (SPEC §4), so an
-edit reaches subscribers as changed events and removed ones as cancellations. A config
-that no longer validates leaves the last good feed in place and prints its problems
-once: a typo must never empty a subscribed calendar.
+a worker thread waits for it to settle, reads it, validates it and renders it with the
+previous feed as memory (SPEC §4), so an edit reaches subscribers as changed events and
+removed ones as cancellations. Requests never read the config themselves: whatever a
+read does (block on a FIFO, hang on a network share), they answer with the last good
+feed. A config that no longer validates leaves the last good feed in place and prints
+its problems once: a typo must never empty a subscribed calendar.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import logging
 import os
 import re
 import secrets
+import stat
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
@@ -32,15 +36,28 @@ from pathlib import Path
 from typing import Any
 
 from . import DEFAULT_CONFIG
-from .build import build_now, check_overwrite, load_previous, render, write_atomic
+from .build import (
+    build_now,
+    check_overwrite,
+    load_previous,
+    produce,
+    read_output,
+    render,
+    write_atomic,
+)
 from .config import Config, parse_config
-from .errors import ConfigError, RunnerupError
-from .ics import BUSY_NAME, PRIVACY_LEVELS, Previous, read_previous
+from .errors import ConfigError, OutputError, Problem, RunnerupError
+from .ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, calendar_bytes, read_previous
+from .memory import newest
 from .source import read_config_bytes
 
 StartResponse = Callable[..., Any]
 TOKEN_FILE = "token"
 RERENDER_SECONDS = 3600  # cancelled events expire with time, not only with edits
+SETTLE_SECONDS = 0.2  # a changed config must keep its size and dates this long to be read
+CONFIRM_SECONDS = 1.0  # and this much longer before its removals go out as cancellations
+SETTLE_TRIES = 10  # looks at a config still being written, before the next request's turn
+REQUEST_WAIT = 5.0  # the longest a request waits for the reload it found necessary
 _NOT_FOUND = b"Not Found\n"
 _NOT_ALLOWED = b"Method Not Allowed\n"
 _SERVER_ERROR = b"Internal Server Error\n"
@@ -74,6 +91,8 @@ def token_problem(token: str) -> str | None:
         return "the token is empty"
     if _TOKEN_BAD.search(token):
         return "the token may not contain spaces, control characters or any of / \\ ? # %"
+    if token in (".", ".."):  # RFC 3986 §5.2.4: clients remove dot segments from a path
+        return f"the token may not be {token!r}: a URL drops it from the path"
     return None
 
 
@@ -82,10 +101,60 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def token_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the generated token is saved: the user's config folder, as click's
+    `get_app_dir` finds it, except that an empty or relative XDG_CONFIG_HOME is ignored
+    (the XDG spec says so): it would put the secret under the current folder, where a
+    `git add .` commits it."""
+    env = os.environ if environ is None else environ
+    if sys.platform == "win32":
+        return Path(env.get("APPDATA") or Path.home()) / "runnerup"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "runnerup"
+    xdg = env.get("XDG_CONFIG_HOME", "")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".config"
+    return base / "runnerup"
+
+
+def token_file_problem(path: Path) -> str | None:
+    """Why a saved token file cannot be trusted as a secret, or None: readable by
+    others, owned by someone else, or in a folder others could swap it in."""
+    if sys.platform == "win32":  # POSIX modes do not describe Windows ACLs
+        return None
+    folder = path.parent
+    try:
+        here = folder.stat()
+    except FileNotFoundError:
+        return None
+    if here.st_mode & 0o022:
+        return (
+            f"{folder} is writable by other users, who could replace the token; "
+            f"run `chmod go-w {folder}`"
+        )
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path} is not a regular file; remove it and start again for a new token"
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        return f"{path} belongs to another user; remove it and start again for a new token"
+    if st.st_mode & 0o077:
+        return (
+            f"{path} is readable by other users; run `chmod 600 {path}` (and, since others "
+            "may have read it, remove the file for a new token and subscribe again)"
+        )
+    return None
+
+
 def saved_token(folder: Path) -> tuple[str, bool]:
     """The token remembered in `folder` (created, mode 0600, when missing), so that a
-    restart keeps the URL every subscribed calendar points at. Returns (token, created)."""
+    restart keeps the URL every subscribed calendar points at. Returns (token, created).
+    A file others can read, or a folder others can write, is refused, not used."""
     path = folder / TOKEN_FILE
+    problem = token_file_problem(path)
+    if problem:
+        raise RunnerupError(f"refusing the saved token: {problem}")
     try:
         token = path.read_text(encoding="utf-8").strip()
         if token_problem(token) is None:
@@ -119,8 +188,15 @@ class RedactToken(logging.Filter):
 
 
 class FeedApp:
-    """The WSGI application. Thread-safe: requests read an immutable `Feed`; a lock
-    serialises rebuilds."""
+    """The WSGI application. Thread-safe: requests read an immutable `Feed`.
+
+    Reloads run in a worker thread (`_Reload`), never in a request thread: a config that
+    blocks when read (a FIFO swapped in, a hung network share) cannot hold a request or
+    shutdown. A request that finds the config changed waits for its reload at most
+    `wait` seconds, then answers with the last good feed. A lock serialises applying
+    reloads; a reload that a newer one overtook is dropped, so a stuck read that ends
+    late never brings back an old feed.
+    """
 
     def __init__(
         self,
@@ -132,6 +208,10 @@ class FeedApp:
         force: bool = False,
         clock: Callable[[], datetime] = build_now,
         log: Callable[[str], None] | None = None,
+        settle: float = SETTLE_SECONDS,
+        confirm: float = CONFIRM_SECONDS,
+        wait: float = REQUEST_WAIT,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         problem = token_problem(token)
         if problem:
@@ -146,7 +226,12 @@ class FeedApp:
         self._path_digest = hashlib.sha256(self.path.encode("utf-8")).digest()
         self._clock = clock
         self._log = log if log is not None else _stderr
-        self._lock = threading.Lock()
+        self._force = force
+        self._settle, self._confirm, self._wait, self._sleep = settle, confirm, wait, sleep
+        self._lock = threading.Lock()  # held while a reload changes the state below
+        self._guard = threading.Lock()  # held while a request starts or finds a reload
+        self._reload: _Reload | None = None  # the latest reload started
+        self._generation = 0  # which reload may still apply what it read
         self._seen: tuple[int, ...] | None = None  # the config's stat when last looked at
         self._source: bytes | None = None  # digest of the config bytes last looked at
         self._config: Config | None = None  # the last good config
@@ -155,16 +240,19 @@ class FeedApp:
         self._config_broken = False
         self._source_ok = False  # whether the text last read was valid
         self._memory: Previous | None = None
+        self._output_seen: tuple[int, ...] | None = None  # the -o file's stat, last read/written
         self._feed: Feed | None = None
         self._last_error: RunnerupError | None = None
         self._started = False
         if self.output is not None:
+            seen = _signature(self.output)
             self._memory = load_previous(self.output, required=False)
             check_overwrite(self.output, self._memory, force)
+            self._output_seen = seen
             if self._memory is not None and self._memory.ours:
-                stat = self.output.stat()
-                self._feed = Feed.of(self.output.read_bytes(), int(stat.st_mtime))
-        self.refresh()
+                mtime = int(self.output.stat().st_mtime)
+                self._feed = self._feed_of(self.output.read_bytes(), mtime)
+        self._first_load()
         if self._feed is None:
             raise self._last_error or RunnerupError(f"{self.config_path}: nothing to serve")
         if self._config is None:
@@ -184,56 +272,160 @@ class FeedApp:
             return BUSY_NAME
         return self._config.name if self._config is not None else "Runner-up follow-ups"
 
-    def refresh(self) -> None:
-        """Rebuild if the config changed (or an hour passed); cheap when it did not."""
-        signature = _signature(self.config_path)
-        stale = time.monotonic() - self._rendered_at > RERENDER_SECONDS
-        if signature == self._seen and not stale:
-            return
-        with self._lock:
-            if signature == self._seen and time.monotonic() - self._rendered_at <= RERENDER_SECONDS:
-                return
-            try:
-                self._reload()
-            except Exception as exc:  # a bug must not take a good feed down
-                if self._feed is None:
-                    raise
-                self._report(
-                    f"internal: {exc!r}",
-                    [f"internal error: {type(exc).__name__}: {exc}; still serving the last feed"],
-                )
-                return  # not marked as seen: the next request tries again
-            self._seen = signature
+    def _feed_of(self, body: bytes, last_modified: int) -> Feed:
+        """The one way a feed is made: a busy feed's bytes always pass the redaction,
+        whatever their origin (a render, the -o file served while the config is broken
+        or a render fails), so no path serves a name. A file that cannot be redacted
+        raises, and the server does not start."""
+        if self.privacy == "busy":
+            body = redact(body, str(self.output or self.config_path))
+        return Feed.of(body, last_modified)
 
-    def _reload(self) -> None:
-        try:
-            data = read_config_bytes(self.config_path)
-        except ConfigError as exc:
-            self._broken(exc)
+    # ------------------------------------------------------------------ reloading
+
+    def refresh(self) -> None:
+        """Reload if the config changed (or an hour passed), in a worker thread, and
+        wait for it: at most `wait` seconds after it started. Cheap when nothing changed:
+        one `stat`, which never blocks, even on a FIFO."""
+        signature = _signature(self.config_path)
+        if signature == self._seen and not self._stale():
             return
-        digest = hashlib.sha256(data).digest()
-        if digest != self._source:
-            self._source = digest
-            try:
-                config = parse_config(data, str(self.config_path))
-            except ConfigError as exc:
-                self._source_ok = False
-                self._broken(exc)
+        with self._guard:
+            reload = self._reload
+            if reload is None or not reload.is_alive() or reload.signature != signature:
+                self._generation += 1
+                reload = _Reload(self, self._generation, signature)
+                self._reload = reload
+                reload.start()
+        reload.join(max(0.0, reload.started + self._wait - time.monotonic()))
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._rendered_at > RERENDER_SECONDS
+
+    def _first_load(self) -> None:
+        """The load at start, in the caller's thread: nothing to serve without it."""
+        read = self._read(settle=False)
+        tries = 0
+        while read is None:  # written while it was read: wait for it to settle
+            tries += 1
+            if tries > SETTLE_TRIES:
+                raise RunnerupError(f"{self.config_path}: keeps changing; start again once saved")
+            read = self._read(settle=True)
+        with self._lock:
+            self._apply(*read, hold=False)
+
+    def _reload_in_worker(self, generation: int) -> None:
+        """One reload, in its worker thread: wait for the config to settle, read it, and
+        apply it unless a newer reload started meanwhile. A reload that would cancel
+        events is confirmed first: the file must stay as it was `confirm` seconds longer,
+        so a file caught half-written never cancels the roles not written yet."""
+        for _ in range(SETTLE_TRIES):
+            read = self._read(settle=True)
+            if read is not None:
+                break
+        else:
+            return  # still being written: the next request looks again
+        signature, data = read
+        with self._lock:
+            if generation != self._generation or not self._apply(signature, data, hold=True):
                 return
-            self._source_ok, self._config = True, config
+        self._sleep(self._confirm)
+        if _signature(self.config_path) != signature:
+            return  # changed again: not what the user meant to save; the next request looks
+        with self._lock:
+            if generation == self._generation:
+                self._apply(signature, data, hold=False)
+
+    def _read(self, *, settle: bool) -> tuple[tuple[int, ...], bytes | ConfigError] | None:
+        """The config's bytes (or why they cannot be read) and the `stat` they match, or
+        None if the file changed while it was looked at: stat, wait `settle` seconds if
+        asked, stat again, read, stat again. Anything but a regular file is refused
+        before it is opened: a FIFO would block the read until someone writes to it."""
+        before = _signature(self.config_path)
+        if before[-1] not in (0, stat.S_IFREG, stat.S_IFDIR):
+            message = "not a regular file; runnerup reads only regular files"
+            return before, ConfigError([Problem(str(self.config_path), 1, 1, "", message)])
+        if settle:
+            self._sleep(self._settle)
+            if _signature(self.config_path) != before:
+                return None
+        try:
+            data: bytes | ConfigError = read_config_bytes(self.config_path)
+        except ConfigError as exc:
+            data = exc
+        after = _signature(self.config_path)
+        if after != before or (isinstance(data, bytes) and len(data) != before[2]):
+            return None
+        return after, data
+
+    def _apply(self, signature: tuple[int, ...], data: bytes | ConfigError, *, hold: bool) -> bool:
+        """Take in what a reload read; the caller holds the lock. With `hold`, a config
+        that would cancel events is not applied: returns True, for the caller to confirm
+        it. A bug must not take a good feed down: it is reported, and the file is not
+        marked as seen, so the next request tries again."""
+        try:
+            if self._take(data, hold=hold):
+                return True
+        except Exception as exc:
+            if self._feed is None:
+                raise
+            self._report(
+                f"internal: {exc!r}",
+                [f"internal error: {type(exc).__name__}: {exc}; still serving the last feed"],
+            )
+            return False
+        self._seen = signature
+        return False
+
+    def _take(self, data: bytes | ConfigError, *, hold: bool) -> bool:
+        if isinstance(data, ConfigError):
+            self._broken(data)
+            return False
+        digest = hashlib.sha256(data).digest()
+        config, ok = self._config, self._source_ok
+        if digest != self._source:
+            try:
+                config, ok = parse_config(data, str(self.config_path)), True
+            except ConfigError as exc:
+                self._source, self._source_ok = digest, False
+                self._broken(exc)
+                return False
         # else: the same text as last time (touched, restored after a read error, or only
         # time moved on): its verdict stands
-        if self._source_ok and self._config_broken:
-            self._log(f"{self.config_path} is valid again")
-            self._config_broken, self._reported = False, None
+        events = None
+        if ok and config is not None:
+            events = produce(config, self.privacy)
+            if hold and self._cancels(events):
+                return True
+            self._source, self._source_ok, self._config = digest, True, config
+            if self._config_broken:
+                self._log(f"{self.config_path} is valid again")
+                self._config_broken, self._reported = False, None
         if self._config is not None:
-            self._render(self._config)  # the last good config, while the text is broken
+            # the last good config, while the text is broken
+            self._render_and_write(self._config, events if ok else None)
         else:
             self._rendered_at = time.monotonic()
+        return False
 
-    def _render(self, config: Config) -> None:
+    def _cancels(self, events: list[Event]) -> bool:
+        """Whether these events leave out one the feed shows as live."""
+        if self._memory is None:
+            return False
+        produced = {event.uid for event in events}
+        return any(
+            uid not in produced and before.status != "CANCELLED"
+            for uid, before in self._memory.events.items()
+        )
+
+    def _render_and_write(self, config: Config, events: list[Event] | None = None) -> None:
+        """Re-read the -o file if another program (`runnerup build`) wrote it since,
+        render with the memory, publish, and write the file: the one step that reads and
+        writes the -o file, for an inter-process lock on it to wrap. SEQUENCE never goes
+        down: the memory keeps the higher of the two for every event."""
+        writable, changed, disk = self._take_disk_memory()
         try:
-            body, changes = render(config, self._memory, self._clock(), self.privacy)
+            body, changes = render(config, self._memory, self._clock(), self.privacy, events)
         except RunnerupError as exc:
             self._last_error = exc
             if self._feed is not None:
@@ -241,20 +433,44 @@ class FeedApp:
             return
         self._rendered_at = time.monotonic()
         old = self._feed
-        if old is not None and old.body == body:
+        if old is not None and old.body == body and not changed:
             return
-        stamp = int(self._clock().timestamp())
-        if old is not None:
-            stamp = max(stamp, old.last_modified + 1)  # a later date for every change
-        self._feed = Feed.of(body, stamp)
-        self._memory = read_previous(body, str(self.output or self.config_path))
-        if self._started:
-            self._log(f"reloaded {self.config_path}: {changes}")
-        if self.output is not None:
+        if old is None or old.body != body:
+            stamp = int(self._clock().timestamp())
+            if old is not None:
+                stamp = max(stamp, old.last_modified + 1)  # a later date for every change
+            self._feed = self._feed_of(body, stamp)
+            self._memory = read_previous(self.feed.body, str(self.output or self.config_path))
+            if self._started:
+                self._log(f"reloaded {self.config_path}: {changes}")
+        if self.output is not None and writable and self.feed.body != disk:
             try:
-                write_atomic(self.output, body)
+                write_atomic(self.output, self.feed.body)
+                self._output_seen = _signature(self.output)
             except RunnerupError as exc:
                 self._report(str(exc), [f"error: {exc}; serving the new feed anyway"])
+
+    def _take_disk_memory(self) -> tuple[bool, bool, bytes | None]:
+        """If the -o file changed since serve last read or wrote it, read it back and keep
+        the newer memory of each event. Returns whether the file may be written (not if
+        it cannot be read, or runnerup did not write it), whether it changed, and its
+        bytes if it changed (None when missing)."""
+        if self.output is None:
+            return False, False, None
+        seen = _signature(self.output)
+        if seen == self._output_seen:
+            return True, False, None
+        try:
+            data = read_output(self.output, required=False)
+            disk = read_previous(data, str(self.output)) if data is not None else None
+            check_overwrite(self.output, disk, self._force)
+        except RunnerupError as exc:
+            self._report(str(exc), [f"error: {exc}; serving the feed without writing it"])
+            return False, True, None
+        self._output_seen = seen
+        if disk is not None:
+            self._memory = newest(self._memory, disk)
+        return True, True, data
 
     def _broken(self, exc: ConfigError) -> None:
         self._last_error = exc
@@ -323,6 +539,19 @@ class FeedApp:
         return hmac.compare_digest(hashlib.sha256(raw).digest(), self._path_digest)
 
 
+class _Reload(threading.Thread):
+    """A worker thread for one reload. A daemon: shutdown never waits for a read that
+    blocks."""
+
+    def __init__(self, app: FeedApp, generation: int, signature: tuple[int, ...]) -> None:
+        super().__init__(name="runnerup-reload", daemon=True)
+        self.app, self.generation, self.signature = app, generation, signature
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        self.app._reload_in_worker(self.generation)
+
+
 def make_app(
     config_path: Path | str,
     token: str,
@@ -349,13 +578,77 @@ def app_from_env() -> FeedApp:
     )
 
 
+def redact(data: bytes, name: str) -> bytes:
+    """`data`, a calendar runnerup wrote, as a busy build writes it: every event through
+    the busy allow-list, the neutral calendar name. A busy render comes out unchanged;
+    anything else (a full build's file) loses every name, number and note."""
+    previous = read_previous(data, name)
+    if not previous.ours:
+        raise OutputError(f"{name}: not a calendar runnerup wrote; a busy feed cannot serve it")
+    events = [
+        Event(e.uid, e.body, e.sort_key, e.sequence, e.dtstamp) for e in previous.events.values()
+    ]
+    return calendar_bytes(_BUSY_CONFIG, events, "busy")
+
+
+_BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
+
+
+# waitress's defaults let 100 idle connections take the feed offline for two minutes
+# (connection_limit 100, channel_timeout 120 s). Idle and slow clients cost a socket and
+# a little memory, never a worker thread (waitress reads whole requests before a thread
+# runs them), so many are allowed, and the idle ones are dropped soon.
+SERVER_OPTIONS: dict[str, Any] = {
+    "connection_limit": 1000,  # open connections before new ones wait in the backlog
+    "channel_timeout": 15,  # seconds without a byte in either direction: closed
+    "cleanup_interval": 5,  # how often that is checked
+    "asyncore_use_poll": True,  # select() watches at most 1024 sockets
+    "ident": "",  # no Server header
+}
+_SPARE_FILES = 64  # descriptors kept for the config, the -o file, logs and the listener
+
+
+def create_feed_server(app: FeedApp, host: str, port: int) -> Any:
+    """A waitress server for `app`, tuned so that idle or slow clients cannot starve the
+    real ones (SERVER_OPTIONS). The connection limit is kept below the open-file limit,
+    which is raised to its hard maximum where it is lower. Raises OSError or ValueError
+    when it cannot listen."""
+    from waitress.server import create_server
+
+    options = dict(SERVER_OPTIONS)
+    options["connection_limit"] = min(options["connection_limit"], _open_file_room())
+    return create_server(app, host=host, port=port, **options)
+
+
+def _open_file_room() -> int:
+    """How many connections the process can hold open, after raising its soft limit on
+    open files as far as allowed (often 1024 by default)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return int(SERVER_OPTIONS["connection_limit"])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = int(SERVER_OPTIONS["connection_limit"]) + _SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < want:
+        target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (OSError, ValueError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return int(SERVER_OPTIONS["connection_limit"])
+    return max(int(soft) - _SPARE_FILES, 10)
+
+
 def _signature(path: Path) -> tuple[int, ...]:
     """What a `stat` says about the config: any edit (or a rename over it) changes it."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        return (-1, exc.errno or 0)
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+        return (-1, exc.errno or 0, 0, 0, 0, 0)
+    kind = stat.S_IFMT(st.st_mode)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, kind)
 
 
 def _not_modified(environ: dict[str, Any], feed: Feed) -> bool:
