@@ -283,7 +283,11 @@ def _github_annotation(problem: Problem) -> str:
     "from this file instead of the output.",
 )
 @privacy_option
-@click.option("--force", is_flag=True, help="Replace an output file that runnerup did not write.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an output file that runnerup did not write (or cannot read as memory).",
+)
 def build(
     config: Path | None, output: Path | None, previous: Path | None, privacy: str, force: bool
 ) -> None:

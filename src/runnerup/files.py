@@ -83,7 +83,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     except FileNotFoundError:
         raise
     except IsADirectoryError:
-        raise FileRefused(path, "is a folder, not a file") from None
+        raise FileRefused(path, "is a folder, not a regular file") from None
     except OSError as exc:
         raise FileRefused(path, f"cannot read: {exc.strerror}") from None
     try:
@@ -294,7 +294,7 @@ _held_guard = threading.Lock()
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the inter-process lock for writing `path` (exclusive; re-entrant in a process).
 
     The lock is an advisory `flock` on the folder that holds the file (symlinks
@@ -305,7 +305,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     builds take milliseconds) and cannot deadlock (no command waits for a second lock).
     Where folders cannot be locked (Windows, some network filesystems) the lock is a file
     in the temporary folder named after the folder's path. Raises LockTimeout after
-    `timeout` seconds."""
+    `timeout` seconds (default LOCK_TIMEOUT)."""
+    if timeout is None:
+        timeout = LOCK_TIMEOUT
     folder = os.path.dirname(os.path.realpath(path)) or "."
     key = os.path.normcase(folder)
     with _held_guard:
