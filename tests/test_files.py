@@ -222,6 +222,46 @@ def test_editing_a_hard_linked_config_keeps_the_link(tmp_path: Path, runner: Cli
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.yaml", "runnerup.yaml"]
 
 
+def test_a_full_disk_leaves_a_hard_linked_file_unchanged(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "runnerup.yaml"
+    config.write_text(MINIMAL)
+    os.link(config, tmp_path / "backup.yaml")
+
+    def full(fd: int, offset: int, length: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "posix_fallocate", full, raising=False)
+    result = runner.invoke(main, ["close", "acme-spm", "-c", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {config}: cannot write: No space left on device; the previous file is unchanged\n"
+    )
+    assert config.read_text() == MINIMAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.yaml", "runnerup.yaml"]
+
+
+def test_a_failed_in_place_write_keeps_the_new_content(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "runnerup.yaml"
+    config.write_text(MINIMAL)
+    os.link(config, tmp_path / "backup.yaml")
+
+    def broken(fd: int, length: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files.os, "ftruncate", broken)
+    result = runner.invoke(main, ["close", "acme-spm", "-c", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {config}: cannot write: Input/output error; it may be incomplete, and its "
+        f"new content is in {config}.new\n"
+    )
+    assert (tmp_path / "runnerup.yaml.new").read_text() == MINIMAL + "    status: closed\n"
+
+
 def test_edits_and_builds_keep_the_mode(tmp_path: Path, runner: CliRunner) -> None:
     config = tmp_path / "runnerup.yaml"
     config.write_text(MINIMAL)

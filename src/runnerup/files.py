@@ -175,11 +175,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
                 mode = stat.S_IMODE(old.st_mode) if old is not None else _umask_mode()
             os.chmod(tmp, mode)
             in_place = old is not None and (old.st_nlink > 1 or not _same_owner(tmp, old))
-            if in_place:
-                assert old is not None
-                _write_in_place(target, data, mode if mode != stat.S_IMODE(old.st_mode) else None)
-                os.unlink(tmp)
-            else:
+            if not in_place:
                 os.replace(tmp, target)
         except BaseException as exc:
             with contextlib.suppress(OSError):
@@ -189,6 +185,30 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
                     f"{path}: cannot write: {exc.strerror}; the previous file is unchanged"
                 ) from None
             raise
+        if in_place:
+            assert old is not None
+            try:
+                _write_in_place(target, data, mode if mode != stat.S_IMODE(old.st_mode) else None)
+            except _NothingWritten as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise OutputError(
+                    f"{path}: cannot write: {exc.strerror}; the previous file is unchanged"
+                ) from None
+            except OSError as exc:  # the new content is whole in `tmp`: keep it, visibly
+                kept = tmp
+                with contextlib.suppress(OSError):
+                    os.replace(tmp, f"{target}.new")
+                    kept = f"{target}.new"
+                raise OutputError(
+                    f"{path}: cannot write: {exc.strerror}; it may be incomplete, and its "
+                    f"new content is in {kept}"
+                ) from None
+            os.unlink(tmp)
+
+
+class _NothingWritten(OSError):
+    """An in-place write that failed before changing a byte (no space for the content)."""
 
 
 def _umask_mode() -> int:
@@ -212,18 +232,43 @@ def _same_owner(tmp: str, old: os.stat_result) -> bool:
 
 
 def _write_in_place(target: Path, data: bytes, mode: int | None) -> None:
-    """Overwrite the file itself (same inode: links, owner and mode stay)."""
+    """Overwrite the file itself (same inode: links, owner and mode stay).
+
+    Space for the new content is reserved first, so a full disk fails before the first
+    byte changes; SIGINT and SIGTERM wait until the write is done, so neither tears the
+    file (only SIGKILL or a power cut between the two can)."""
     fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
+        if data and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(fd, 0, len(data))
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    raise _NothingWritten(exc.errno, exc.strerror) from None
+                # EOPNOTSUPP, EINVAL: this filesystem cannot reserve; write anyway
+        with _signals_deferred():
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
         if mode is not None:
             os.chmod(target, mode)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (POSIX) until the block is done."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 _STALE = r"\.{name}\.[A-Za-z0-9_]{{8}}\.tmp"
