@@ -355,6 +355,22 @@ def test_output_refuses_a_fifo(fifo: Path, tmp_path: Path) -> None:
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
+def test_check_refuses_a_socket(tmp_path: Path, runner: CliRunner) -> None:
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        result = runner.invoke(main, ["check", str(path)])
+    finally:
+        server.close()
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{path}:1:1: is a socket, not a regular file; name the config file itself\n",
+    )
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
 def test_dev_zero_is_refused_as_config_and_as_previous(tmp_path: Path) -> None:
     proc = run("check", "/dev/zero")

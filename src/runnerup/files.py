@@ -82,9 +82,11 @@ def read_regular(path: Path, limit: int) -> bytes:
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise
-    except IsADirectoryError:
-        raise FileRefused(path, "is a folder, not a regular file") from None
-    except OSError as exc:
+    except OSError as exc:  # a socket cannot be opened at all: say what it is
+        with contextlib.suppress(OSError):
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                raise FileRefused(path, f"is {kind_of(mode)}, not a regular file") from None
         raise FileRefused(path, f"cannot read: {exc.strerror}") from None
     try:
         info = os.fstat(fd)
@@ -133,7 +135,7 @@ def resolve_output(path: Path) -> Path:
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise OutputError(
             f"{path}: is {kind_of(info.st_mode)}, not a regular file; runnerup writes "
-            "regular files only: name a file (or - for stdout where the command takes it)"
+            "only regular files, and never replaces anything else"
         )
     return Path(os.path.realpath(path))
 
