@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runnerup import files
 from runnerup.cli import main
@@ -458,6 +460,24 @@ def test_reads_stop_at_the_cap_whatever_st_size_says() -> None:
         files.read_regular(path, 10)
 
 
+@settings(max_examples=100, deadline=None)
+@given(size=st.integers(0, 3000), limit=st.integers(0, 3000))
+def test_reads_return_the_whole_file_within_the_cap_and_refuse_beyond(
+    size: int, limit: int
+) -> None:
+    import tempfile
+
+    data = bytes(i % 251 for i in range(size))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f"
+        path.write_bytes(data)
+        if size <= limit:
+            assert files.read_regular(path, limit) == data
+        else:
+            with pytest.raises(files.FileRefused, match=f"is {size:,} bytes"):
+                files.read_regular(path, limit)
+
+
 # --------------------------------------------------------------------------- temporary files
 
 
@@ -477,7 +497,9 @@ def test_stale_temporary_files_are_removed_by_the_next_write(
     )
 
 
-def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_during_a_write_removes_the_temporary_file(tmp_path: Path, name: str) -> None:
+    number = getattr(signal, name)
     config = tmp_path / "runnerup.yaml"
     config.write_text(MINIMAL)
     out = tmp_path / "runnerup.ics"
@@ -488,7 +510,7 @@ def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path: Path) -> No
         "import os, signal\n"
         "real = os.fsync\n"
         "def term(fd):\n"
-        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        f"    os.kill(os.getpid(), {int(number)})\n"
         "    real(fd)\n"
         "os.fsync = term\n"
         "from runnerup.cli import main\n"
@@ -497,7 +519,7 @@ def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path: Path) -> No
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=HANG_GUARD
     )
-    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert proc.returncode == 128 + number, proc.stderr
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["runnerup.ics", "runnerup.yaml"]
 

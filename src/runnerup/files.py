@@ -297,31 +297,31 @@ def _remove_stale_temporaries(target: Path) -> None:
                 os.unlink(entry.path)
 
 
+_FATAL = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextlib.contextmanager
 def _term_as_exit() -> Iterator[None]:
-    """While writing, SIGTERM unwinds (removing the temporary file) instead of killing
-    the process on the spot. Only where Python may install handlers: the main thread,
-    and only when nothing else handles SIGTERM already."""
+    """While writing, SIGTERM (a plain `kill`) and SIGHUP (a closed terminal) unwind,
+    removing the temporary file, instead of killing the process on the spot; the exit
+    status is the one the signal would give. Only in the main thread (where Python may
+    install handlers), and only for signals nothing else handles already."""
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    try:
-        previous = signal.getsignal(signal.SIGTERM)
-    except (AttributeError, ValueError):  # pragma: no cover - platforms without SIGTERM
-        yield
-        return
-    if previous is not signal.SIG_DFL:
         yield
         return
 
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
-    signal.signal(signal.SIGTERM, stop)
+    replaced = {}
+    for number in _FATAL:
+        if signal.getsignal(number) is signal.SIG_DFL:
+            replaced[number] = signal.signal(number, stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, previous in replaced.items():
+            signal.signal(number, previous)
 
 
 # --------------------------------------------------------------------------- locking
