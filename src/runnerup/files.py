@@ -175,8 +175,9 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
                 os.fsync(out.fileno())
             if mode is None:
                 mode = stat.S_IMODE(old.st_mode) if old is not None else _umask_mode()
-            os.chmod(tmp, mode)
+            # owner first: a chown clears set-id bits that a chmod before it had set
             in_place = old is not None and (old.st_nlink > 1 or not _same_owner(tmp, old))
+            os.chmod(tmp, mode)
             if not in_place:
                 os.replace(tmp, target)
         except BaseException as exc:
