@@ -176,6 +176,39 @@ def test_the_lock_is_reentrant_and_leaves_nothing_behind(tmp_path: Path) -> None
     os.close(hold_folder_lock(tmp_path))  # released: another process may take it
 
 
+def test_a_folder_that_cannot_be_locked_falls_back_to_a_private_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network filesystems refuse flock on a folder (EBADF), and a folder may be
+    writable but not readable (EACCES): then a lock file outside it does the job."""
+    work = tmp_path / "work"
+    work.mkdir()
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(files.tempfile, "gettempdir", lambda: str(temp))
+
+    def cannot(folder: str) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files, "_open_lock", cannot)
+    files.write_atomic(work / "a.ics", b"x")
+    assert sorted(p.name for p in work.iterdir()) == ["a.ics"]
+    [locks] = temp.iterdir()
+    assert stat.S_IMODE(locks.stat().st_mode) == 0o700
+    [lock] = locks.iterdir()
+    fd = os.open(lock, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held by "another process"
+    try:
+        with (
+            pytest.raises(files.LockTimeout, match="another runnerup process"),
+            files.locked(work / "a.ics", timeout=0.1),
+        ):
+            pass
+    finally:
+        os.close(fd)
+    assert (work / "a.ics").read_bytes() == b"x"
+
+
 # --------------------------------------------------------------------------- symlinks, links
 
 

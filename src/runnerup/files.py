@@ -351,9 +351,10 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     it works whoever owns the file. One lock per folder: the config and its .ics, which
     usually share one, are written under the same lock, which costs nothing (edits and
     builds take milliseconds) and cannot deadlock (no command waits for a second lock).
-    Where folders cannot be locked (Windows, some network filesystems) the lock is a file
-    in the temporary folder named after the folder's path. Raises LockTimeout after
-    `timeout` seconds (default LOCK_TIMEOUT)."""
+    Where folders cannot be locked (Windows, some network filesystems, a folder we may
+    not read) the lock is a file in a private folder under the temporary folder, named
+    after the folder's path; it excludes runnerup processes of the same user. Raises
+    LockTimeout after `timeout` seconds (default LOCK_TIMEOUT)."""
     if timeout is None:
         timeout = LOCK_TIMEOUT
     folder = os.path.dirname(os.path.realpath(path)) or "."
@@ -433,6 +434,9 @@ def _open_fallback(folder: str) -> int:
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
     locks = Path(tempfile.gettempdir()) / f"runnerup-locks-{user}"
     locks.mkdir(mode=0o700, exist_ok=True)
+    info = os.lstat(locks)
+    if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        raise PermissionError(errno.EACCES, f"{locks} is not a folder of yours")
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     return os.open(locks / f"{digest}.lock", flags, 0o600)
 
