@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import Config
 from .errors import OutputError
+from .files import FileRefused, read_regular
+from .files import write_atomic as write_atomic  # its old home; importers may use either
 from .ics import Event, Previous, calendar_bytes, call_events, read_previous
 from .memory import Changes, merge
 from .schedule import schedule
@@ -89,7 +89,15 @@ def build_output(
         quick = render_unchanged(config, events, old, privacy)
         if quick is not None:  # `old` is runnerup's own output: nothing to check or merge
             return *quick, old
-    existing = read_previous(old, str(target)) if old is not None else None
+    existing = None
+    if old is not None:
+        try:
+            existing = read_previous(old, str(target))
+        except OutputError:
+            if not force:
+                raise
+            # --force: a target that cannot be read as memory (not UTF-8, damaged) is
+            # replaced as one runnerup did not write; --previous may still give memory.
     if target is not None:
         check_overwrite(target, existing, force)
     memory = load_previous(previous, required=True) if previous is not None else existing
@@ -122,19 +130,31 @@ def load_previous(path: Path, *, required: bool) -> Previous | None:
     return None if data is None else read_previous(data, str(path))
 
 
+MAX_PREVIOUS_BYTES = 128 * 1024 * 1024
+"""The largest previous output read as memory: 35 MB holds 10,000 roles, so this is
+room for some 36,000; reading more would take seconds and gigabytes."""
+
+
 def read_output(path: Path, *, required: bool) -> bytes | None:
     """A previous output's bytes, or None if there is none (and `--previous` insists).
 
-    `build` keeps them to see whether the new calendar is the same file, rather than
-    reading 35 MB (at 10,000 roles) a second time."""
+    Only a regular file of at most MAX_PREVIOUS_BYTES is read: a FIFO or a device named
+    by `-o` or `--previous` would hang the read or fill memory. `build` keeps the bytes
+    to see whether the new calendar is the same file, rather than reading 35 MB (at
+    10,000 roles) a second time."""
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_PREVIOUS_BYTES)
     except FileNotFoundError:
         if required:
             raise OutputError(f"{path}: previous output not found") from None
         return None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot read: {exc.strerror}") from None
+    except FileRefused as exc:
+        todo = (
+            "--previous takes a .ics file runnerup wrote"
+            if required
+            else "name another file with -o (or -o - for stdout)"
+        )
+        raise OutputError(f"{path}: {exc.reason}; {todo}") from None
 
 
 def check_overwrite(path: Path, previous: Previous | None, force: bool) -> None:
@@ -150,36 +170,3 @@ def check_overwrite(path: Path, previous: Previous | None, force: bool) -> None:
         f"{path} exists and was not written by runnerup; choose another "
         "file with -o, or pass --force to replace it"
     )
-
-
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write via a temporary file in the same folder and a rename: a crash, a full disk
-    or a kill leaves the old file whole. `mode` (else the old file's, else the umask's)
-    is set before the rename, so a secret is never readable by others, even briefly."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if mode is None:
-            try:
-                mode = path.stat().st_mode & 0o777
-            except FileNotFoundError:
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(
-                f"{path}: cannot write: {exc.strerror}; the previous file is unchanged"
-            ) from None
-        raise

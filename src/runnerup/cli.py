@@ -66,6 +66,25 @@ def _echo_problem(problem: Problem) -> None:
     say_error(str(problem), fg=colour)
 
 
+class _FilePath(click.Path):
+    """A file name: no folder (click.Path's check), and never empty, which Path() would
+    silently turn into "." (the current folder)."""
+
+    def __init__(self, dash: bool = False) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+        self.dash = dash
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail(
+                "an empty file name names no file; give a file name"
+                + (" (or - for stdout)" if self.dash else ""),
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
 def _config_path(value: Path | None) -> Path:
     """The config a command works on: as given, else $RUNNERUP_CONFIG, else runnerup.yaml
     (click fills in the variable for most commands; `check`'s many files and completion
@@ -73,6 +92,21 @@ def _config_path(value: Path | None) -> Path:
     if value is not None:
         return value
     return Path(os.environ.get("RUNNERUP_CONFIG") or DEFAULT_CONFIG)
+
+
+def _env_config(ctx: click.Context) -> Path:
+    """$RUNNERUP_CONFIG (else runnerup.yaml) for `check`, whose many-file argument click
+    would split, checked as strictly as every other command's CONFIG: a folder is a
+    usage error (exit 2) there too."""
+    value = os.environ.get("RUNNERUP_CONFIG")
+    if not value:
+        return Path(DEFAULT_CONFIG)
+    param = next(p for p in ctx.command.params if p.name == "configs")
+    try:
+        return Path(param.type.convert(value, param, ctx))
+    except click.BadParameter as exc:
+        exc.message = f"RUNNERUP_CONFIG: {exc.message}"
+        raise
 
 
 def _today(value: datetime | None, zone: str) -> date:
@@ -86,7 +120,7 @@ config_argument = click.argument(
     "config",
     required=False,
     envvar="RUNNERUP_CONFIG",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(),
 )
 privacy_option = click.option(
     "--privacy",
@@ -116,9 +150,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument(
-    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG
-)
+@click.argument("path", required=False, type=_FilePath(), default=DEFAULT_CONFIG)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option(
     "--schema/--no-schema",
@@ -138,31 +170,49 @@ def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> N
     With the JSON Schema beside it, VS Code's YAML extension completes and checks keys
     as you type (see docs/editing.md).
     """
-    from .build import write_atomic
     from .config import system_timezone
+    from .files import resolve_output, write_atomic
     from .schema import SCHEMA_FILE, schema_text
-    from .starter import add_gitattributes, starter_config
+    from .starter import gitattributes_update, starter_config
 
+    # Every check before the first write: a refusal leaves nothing half done.
     if path.exists() and not force:
         raise click.UsageError(
             f"{path} already exists; pass --force to overwrite it, or name another file"
         )
-    text = starter_config(system_timezone(), SCHEMA_FILE if schema else None)
-    write_atomic(path, text.encode("utf-8"))
-    say(f"wrote {path}; add your roles, then run `runnerup check {path}`")
+    resolve_output(path)  # a folder, FIFO or device is refused, even with --force
+    schema_path = path.parent / SCHEMA_FILE
+    schema_data: bytes | None = None
     if schema:
-        schema_path = path.parent / SCHEMA_FILE
-        write_atomic(schema_path, schema_text().encode("utf-8"))
-        say(f"wrote {schema_path}: editors complete and check keys with it")
+        if os.path.realpath(schema_path) == os.path.realpath(path):
+            raise click.UsageError(f"{SCHEMA_FILE} is the schema's name: name the config otherwise")
+        schema_data = schema_text().encode("utf-8")
+        resolve_output(schema_path)
+        if _differs(schema_path, schema_data) and schema_path.exists() and not force:
+            raise click.UsageError(
+                f"{schema_path} already exists (another version's schema, or edited); "
+                "pass --force to overwrite it, or --no-schema to leave it"
+            )
     if gitattributes is None and sys.stdin.isatty():
         gitattributes = click.confirm(
             "Add `*.ics -text` to .gitattributes, so git never rewrites the .ics line endings?",
             default=True,
         )
     attributes = path.parent / ".gitattributes"
+    attributes_data = gitattributes_update(path.parent) if gitattributes else None
+    text = starter_config(system_timezone(), SCHEMA_FILE if schema else None)
+    write_atomic(path, text.encode("utf-8"))
+    say(f"wrote {path}; add your roles, then run `runnerup check {path}`")
+    if schema_data is not None:
+        if _differs(schema_path, schema_data):
+            write_atomic(schema_path, schema_data)
+            say(f"wrote {schema_path}: editors complete and check keys with it")
+        else:
+            say(f"kept {schema_path}: it is this version's schema already")
     if gitattributes:
-        changed = add_gitattributes(path.parent)
-        say(f"{'added' if changed else 'kept'} `*.ics -text` in {attributes}")
+        if attributes_data is not None:
+            write_atomic(attributes, attributes_data)
+        say(f"{'added' if attributes_data else 'kept'} `*.ics -text` in {attributes}")
     elif gitattributes is None:
         say(
             "tip: `runnerup init --gitattributes` (or `*.ics -text` in .gitattributes) "
@@ -170,8 +220,17 @@ def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> N
         )
 
 
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether `path` holds other bytes than `data` (or cannot be read: then it will be
+    written, or the write says why not)."""
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
+
+
 @main.command()
-@click.argument("configs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("configs", nargs=-1, type=_FilePath())
 @click.option(
     "--format",
     "fmt",
@@ -189,7 +248,7 @@ def check(configs: tuple[Path, ...], fmt: str, today: datetime | None) -> None:
     """
     from .report import check_file
 
-    paths = list(configs) or [_config_path(None)]
+    paths = list(configs) or [_env_config(click.get_current_context())]
     reports = [check_file(p, today.date() if today else None) for p in paths]
     failed = any(r.errors for r in reports)
     if fmt == "json":
@@ -233,17 +292,21 @@ def _github_annotation(problem: Problem) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(dash=True),
     help="Where to write the .ics (default: the config's name with .ics; - for stdout).",
 )
 @click.option(
     "--previous",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(),
     help="Take the memory of earlier builds (SEQUENCE, DTSTAMP, cancellations) "
     "from this file instead of the output.",
 )
 @privacy_option
-@click.option("--force", is_flag=True, help="Replace an output file that runnerup did not write.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an output file that runnerup did not write (or cannot read as memory).",
+)
 def build(
     config: Path | None, output: Path | None, previous: Path | None, privacy: str, force: bool
 ) -> None:
@@ -252,19 +315,22 @@ def build(
     Rebuilding keeps unchanged events byte for byte, bumps SEQUENCE on changed ones and
     cancels the ones no longer produced. Then prints one line of what changed.
     """
-    from .build import build_now, build_output, default_output, write_atomic
+    from .build import build_now, build_output, default_output
     from .config import load_config
+    from .files import locked, write_atomic
 
     path = _config_path(config)
     cfg = load_config(path)
     target = None if str(output) == "-" else (output or default_output(path))
-    data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force)
     if target is None:
+        data, changes, _ = build_output(cfg, None, previous, build_now(), privacy, force)
         emit_bytes(data)
         say(f"wrote stdout: {changes}", err=True)
         return
-    if old != data:  # the bytes read above: an unchanged calendar is not rewritten
-        write_atomic(target, data)
+    with locked(target):  # the memory read and the write, with no other build between
+        data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force)
+        if old != data:  # the bytes read above: an unchanged calendar is not rewritten
+            write_atomic(target, data)
     say(f"wrote {target}: {changes}")
 
 
@@ -310,7 +376,7 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(),
     help="Write the schema to this file instead of stdout (runnerup.schema.json by convention).",
 )
 def schema(output: Path | None) -> None:
@@ -325,7 +391,7 @@ def schema(output: Path | None) -> None:
     if output is None:
         emit(text, nl=False)
         return
-    from .build import write_atomic
+    from .files import write_atomic
 
     write_atomic(output, text.encode("utf-8"))
     say(f"wrote {output}")
@@ -360,7 +426,7 @@ def schema(output: Path | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(),
     help="Also write the feed to this file, atomically, so its memory survives restarts.",
 )
 @click.option("--force", is_flag=True, help="Replace an -o file that runnerup did not write.")
@@ -521,7 +587,7 @@ class _When(click.ParamType):
 edit_config_option = click.option(
     "-c",
     "--config",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(),
     envvar="RUNNERUP_CONFIG",
     help="The config file to edit (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
 )

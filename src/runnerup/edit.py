@@ -31,6 +31,7 @@ import yaml
 from .config import Config, Role, Touch, derive_id, parse_config
 from .durations import Offset, ValueProblem, parse_offset
 from .errors import ConfigError, RunnerupError
+from .files import locked, write_atomic
 from .source import Node, _Loader, parse_yaml, read_config_bytes
 
 _MERGE = "tag:yaml.org,2002:merge"
@@ -76,21 +77,23 @@ class NewRole:
 def edit_file(path: Path, change: Callable[[str, str], Edited]) -> Edited:
     """Read the config, apply `change(text, filename)`, validate, write atomically.
 
+    The whole read-modify-write holds the config's lock (`files.locked`), so two edits
+    at once both land: the second reads the file the first wrote. A symlinked config
+    is edited at its target; its mode, owner and hard links stay (`files.write_atomic`).
     A byte-order mark and CRLF line endings survive; nothing is written when the edit
     changes nothing or fails.
     """
-    from .build import write_atomic
-
-    data = read_config_bytes(path)
-    bom = data.startswith(_BOM)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parse_yaml(data, str(path))  # reports the bad byte at its line
-        raise
-    edited = change(text, str(path))
-    if edited.changed:
-        write_atomic(path, (_BOM if bom else b"") + edited.text.encode("utf-8"))
+    with locked(path):
+        data = read_config_bytes(path)
+        bom = data.startswith(_BOM)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            parse_yaml(data, str(path))  # reports the bad byte at its line
+            raise
+        edited = change(text, str(path))
+        if edited.changed:
+            write_atomic(path, (_BOM if bom else b"") + edited.text.encode("utf-8"))
     return edited
 
 

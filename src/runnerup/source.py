@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError, Problem
+from .files import FileRefused, read_regular
 
 try:  # libyaml keeps line numbers too, and composes several times faster.
     from yaml import CSafeLoader as _SafeLoader
@@ -85,22 +86,11 @@ class Node:
 
 
 def read_config_bytes(path: Path) -> bytes:
-    """Read a config file, refusing oversized ones before touching their content."""
+    """Read a config file: a regular file of at most MAX_BYTES, refused before its content
+    is parsed (a FIFO, /dev/zero or a huge file would hang or fill memory)."""
     shown = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ConfigError(
-                [
-                    _problem(
-                        shown,
-                        1,
-                        1,
-                        f"file is {size:,} bytes; the most runnerup reads is {MAX_BYTES:,}",
-                    )
-                ]
-            )
-        return path.read_bytes()
+        return read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         raise ConfigError(
             [
@@ -109,10 +99,11 @@ def read_config_bytes(path: Path) -> bytes:
                 )
             ]
         ) from None
-    except IsADirectoryError:
-        raise ConfigError([_problem(shown, 1, 1, "is a folder, not a config file")]) from None
-    except OSError as exc:
-        raise ConfigError([_problem(shown, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    except FileRefused as exc:
+        reason = exc.reason
+        if reason.endswith("not a regular file"):
+            reason += "; name the config file itself"
+        raise ConfigError([_problem(shown, 1, 1, reason)]) from None
 
 
 def parse_yaml(data: bytes, filename: str) -> Node:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import OutputError
+from .files import FileRefused, read_regular, write_atomic
+
 STARTER = """\
 # runnerup config: the roles you came second for, and when to call back.
 # Every key is described in docs/config.md in runnerup's source.
@@ -51,22 +54,41 @@ def starter_config(timezone: str, schema: str | None = None) -> str:
     return MODELINE.format(schema=schema) + text if schema else text
 
 
+def gitattributes_update(folder: Path) -> bytes | None:
+    """folder/.gitattributes with `*.ics -text` appended, or None if an `*.ics` rule is
+    there already. Raises OutputError (before anything is written) if the file cannot be
+    read or kept as it is: a folder, a device, not UTF-8."""
+    path = folder / ".gitattributes"
+    try:
+        data = read_regular(path, MAX_GITATTRIBUTES)
+    except FileNotFoundError:
+        data = b""
+    except FileRefused as exc:
+        raise OutputError(f"{path}: {exc.reason}; {_GITATTRIBUTES_WAY_OUT}") from None
+    try:
+        old = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OutputError(
+            f"{path}: not UTF-8 text; save it as UTF-8, or {_GITATTRIBUTES_WAY_OUT}"
+        ) from None
+    for line in old.splitlines():
+        parts = line.split()
+        if parts[:1] == ["*.ics"] and {"-text", "binary"} & set(parts[1:]):
+            return None
+    separator = "" if not old or old.endswith("\n") else "\n"
+    return (old + separator + GITATTRIBUTES_LINE + "\n").encode("utf-8")
+
+
+MAX_GITATTRIBUTES = 1024 * 1024
+_GITATTRIBUTES_WAY_OUT = "add `*.ics -text` to it by hand and run init with --no-gitattributes"
+
+
 def add_gitattributes(folder: Path) -> bool:
     """Append `*.ics -text` to folder/.gitattributes unless an `*.ics` rule is there.
 
     Returns whether the file changed. Written atomically, like everything runnerup writes.
     """
-    from .build import write_atomic
-
-    path = folder / ".gitattributes"
-    try:
-        old = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        old = ""
-    for line in old.splitlines():
-        parts = line.split()
-        if parts[:1] == ["*.ics"] and {"-text", "binary"} & set(parts[1:]):
-            return False
-    separator = "" if not old or old.endswith("\n") else "\n"
-    write_atomic(path, (old + separator + GITATTRIBUTES_LINE + "\n").encode("utf-8"))
-    return True
+    data = gitattributes_update(folder)
+    if data is not None:
+        write_atomic(folder / ".gitattributes", data)
+    return data is not None
