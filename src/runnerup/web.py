@@ -43,10 +43,10 @@ from .build import (
     produce,
     read_output,
     render,
-    write_atomic,
 )
 from .config import Config, parse_config
 from .errors import ConfigError, OutputError, Problem, RunnerupError
+from .files import locked, write_atomic
 from .ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, calendar_bytes, read_previous
 from .memory import newest
 from .source import read_config_bytes
@@ -419,6 +419,19 @@ class FeedApp:
         )
 
     def _render_and_write(self, config: Config, events: list[Event] | None = None) -> None:
+        """`_render_and_write_locked` under the -o file's inter-process lock, so a
+        `runnerup build` on the same file never interleaves with serve's read and write."""
+        if self.output is None:
+            self._render_and_write_locked(config, events)
+            return
+        try:
+            with locked(self.output):
+                self._render_and_write_locked(config, events)
+        except RunnerupError as exc:  # the lock was not to be had in time
+            self._last_error = exc
+            self._report(str(exc), [f"error: {exc}; still serving the last good feed"])
+
+    def _render_and_write_locked(self, config: Config, events: list[Event] | None) -> None:
         """Re-read the -o file if another program (`runnerup build`) wrote it since,
         render with the memory, publish, and write the file: the one step that reads and
         writes the -o file, for an inter-process lock on it to wrap. SEQUENCE never goes
