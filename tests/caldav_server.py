@@ -81,7 +81,7 @@ def counting(app: App, log: Path, die_after: int | None) -> App:
 
 
 class Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

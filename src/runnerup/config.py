@@ -471,8 +471,7 @@ class _Validator:
         values = self.section(node, "caldav", "caldav")
         kinds = {k.name: k.kind for k in KEYS["caldav"]}
         parsed = {
-            name: self.value(kinds[name], value, f"caldav.{name}")
-            for name, value in values.items()
+            name: self.value(kinds[name], value, f"caldav.{name}") for name, value in values.items()
         }
         return CalDAV(**{k: v for k, v in parsed.items() if v is not _INVALID})  # type: ignore[arg-type]
 
