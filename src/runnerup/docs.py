@@ -29,7 +29,8 @@ Every command takes `-h`/`--help`. Exit codes: 0 ok, 1 config or data error, 2 u
 error; errors go to stderr. The config is `runnerup.yaml` in the current folder unless
 `RUNNERUP_CONFIG` or the command line names another. Guides: [config.md](config.md)
 (every key), [check.md](check.md) (check's output formats), [editing.md](editing.md)
-(editors, pre-commit, CI, the edit commands, shell completion).
+(editors, pre-commit, CI, the edit commands, shell completion), [push.md](push.md)
+(pushing into a CalDAV calendar).
 """
 
 

@@ -126,6 +126,24 @@ def objects(calendar: bytes) -> tuple[dict[str, Item], dict[str, str]]:
     return live, cancelled
 
 
+def same_content(a: bytes, b: bytes) -> bool:
+    """Whether two objects hold the same properties in the same components, in any order
+    and folding: servers such as Radicale store what they were sent re-serialised."""
+
+    def lines(data: bytes) -> list[tuple[str, ...]]:
+        out, stack = [], []
+        for line in unfold(data.decode("utf-8", "replace")):
+            if line.startswith("BEGIN:"):
+                stack.append(line)
+            elif line.startswith("END:") and stack:
+                stack.pop()
+            else:
+                out.append((*stack, line))
+        return sorted(out)
+
+    return lines(a) == lines(b)
+
+
 def _when(value: str) -> str:
     if len(value) >= 8 and value[:8].isdigit():
         return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
@@ -375,7 +393,12 @@ class Server:
     """One calendar collection, through the `caldav` package's client."""
 
     def __init__(self, account: Account) -> None:
-        from caldav import DAVClient
+        try:
+            from caldav import DAVClient
+        except ImportError:
+            raise PushError(
+                "runnerup push needs the caldav package: pip install 'runnerup[caldav]'"
+            ) from None
 
         self.account = account
         self.host = urlsplit(account.url).netloc
@@ -602,7 +625,7 @@ def push(
         item = live.get(uid)
         if MARKER.encode() not in body or f"UID:{uid}".encode() not in body:
             return True
-        if item is not None and hashlib.sha256(body).hexdigest() == item.digest:
+        if item is not None and same_content(body, item.data):
             return None
         return False
 
