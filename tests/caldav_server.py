@@ -1,12 +1,13 @@
 """A real CalDAV server (Radicale or Xandikos) in a process of its own, for tests/test_push.py.
 
-    python tests/caldav_server.py radicale|xandikos STORAGE LOG PORT [DIE_AFTER]
+    python tests/caldav_server.py radicale|xandikos STORAGE LOG PORT [DIE_AFTER[:STATUS]]
 
 Serves the server's own WSGI application on 127.0.0.1:PORT (0: a free one) with the
 standard library's HTTP server, prints the port on stdout, and appends one line per
 request to LOG (`METHOD PATH STATUS`), so a test counts the PUTs and DELETEs a push sent.
 With DIE_AFTER, the process exits without answering the first PUT or DELETE after that
-many: a server that goes away in the middle of a push. Radicale checks passwords against
+many: a server that goes away in the middle of a push; with `:STATUS` (say `2:500`) it
+answers those with that status instead, as a failing server does. Radicale checks passwords against
 STORAGE/users (htpasswd, plain); Xandikos has no authentication of its own.
 """
 
@@ -51,8 +52,8 @@ def xandikos_app(storage: Path) -> App:
     return app  # type: ignore[no-any-return]
 
 
-def counting(app: App, log: Path, die_after: int | None) -> App:
-    """Log every request; exit before answering write number `die_after` + 1."""
+def counting(app: App, log: Path, die_after: int | None, failure: str | None) -> App:
+    """Log every request; exit (or answer `failure`) from write number `die_after` + 1."""
     writes = 0
 
     def wrapped(environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
@@ -61,7 +62,12 @@ def counting(app: App, log: Path, die_after: int | None) -> App:
         if method in ("PUT", "DELETE"):
             writes += 1
             if die_after is not None and writes > die_after:
-                os._exit(3)
+                if failure is None:
+                    os._exit(3)
+                with log.open("a", encoding="utf-8") as out:
+                    out.write(f"{method} {environ.get('PATH_INFO', '')} {failure}\n")
+                start_response(f"{failure} Failing", [("Content-Length", "0")])
+                return [b""]
         # The standard library's server hands over the socket itself: an application
         # that reads to the end (Xandikos does) would wait for the client to hang up.
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -87,10 +93,14 @@ class Quiet(WSGIRequestHandler):
 
 def main() -> None:
     kind, storage, log, port = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    die_after = int(sys.argv[5]) if len(sys.argv) > 5 else None
+    failing = sys.argv[5].split(":") if len(sys.argv) > 5 else []
+    die_after = int(failing[0]) if failing else None
+    status = failing[1] if len(failing) > 1 else None
     app = radicale_app(storage) if kind == "radicale" else xandikos_app(storage)
     WSGIServer.allow_reuse_address = True
-    server = make_server("127.0.0.1", int(port), counting(app, log, die_after), handler_class=Quiet)
+    server = make_server(
+        "127.0.0.1", int(port), counting(app, log, die_after, status), handler_class=Quiet
+    )
     print(server.server_port, flush=True)
     server.serve_forever()
 

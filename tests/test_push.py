@@ -68,10 +68,11 @@ class CalDAVServer:
         self.port = 0
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self, die_after: int | None = None) -> None:
-        self.stop()  # one that exited by itself (DIE_AFTER) is reaped
+    def start(self, failing: str | None = None) -> None:
+        """`failing`: after N writes, exit (`N`) or answer them with a status (`N:500`)."""
+        self.stop()  # one that exited by itself is reaped
         argv = [sys.executable, str(SCRIPT), self.kind, str(self.storage), str(self.log)]
-        argv += [str(self.port), *([] if die_after is None else [str(die_after)])]
+        argv += [str(self.port), *([] if failing is None else [failing])]
         with (self.folder / f"{self.kind}.err").open("a", encoding="utf-8") as errors:
             self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, text=True)
         assert self.process.stdout is not None
@@ -333,7 +334,7 @@ def test_server_stopped_mid_push_then_rerun_finishes(
 ) -> None:
     config = write(tmp_path)
     server.stop()
-    server.start(die_after=2)
+    server.start("2")
     cut = push(runner, config, server, "--create", "--timeout", "10")
     assert cut.exit_code == 1
     assert cut.stderr == (
@@ -348,6 +349,26 @@ def test_server_stopped_mid_push_then_rerun_finishes(
     assert (rerun.exit_code, rerun.stderr) == (0, "")
     assert rerun.stdout.endswith(f"pushed to 'Follow-ups' ({url}): 3 created, 2 unchanged\n")
     assert len(server.objects(url)) == 5
+
+
+@pytest.mark.usefixtures("env")
+def test_a_server_error_mid_push_is_one_line_and_a_rerun_finishes(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer
+) -> None:
+    config = write(tmp_path)
+    server.stop()
+    server.start("3:500")
+    failed = push(runner, config, server, "--create")
+    assert (failed.exit_code, failed.stderr) == (
+        1,
+        f"error: 127.0.0.1:{server.port}: the server failed (500) on create of 2027-01-15 "
+        "Prepare: call Dana Whitfield — Acme Corp; try again later; 3 of 5 changes made "
+        "and recorded: run push again to finish\n",
+    )
+    server.start()
+    rerun = push(runner, config, server)
+    assert (rerun.exit_code, rerun.stderr) == (0, "")
+    assert rerun.stdout.endswith(f"({collection(config)}): 2 created, 3 unchanged\n")
 
 
 @pytest.mark.usefixtures("env")

@@ -354,6 +354,10 @@ def _errors(url: str, timeout: float) -> Callable[[], AbstractContextManager[Non
                 "RUNNERUP_CALDAV_USERNAME and the password (iCloud and Fastmail need an "
                 "app-specific password)"
             ) from None
+        except error.RateLimitError:
+            raise PushError(
+                f"{host}: the server is busy (429/503) and asks to wait; try again later"
+            ) from None
         except error.NotFoundError:
             raise PushError(f"{url}: not found (404); check the URL") from None
         except error.DAVError as exc:
