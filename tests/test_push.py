@@ -601,3 +601,34 @@ def test_without_the_caldav_package_it_says_what_to_install(
         1,
         "error: runnerup push needs the caldav package: pip install 'runnerup[caldav]'\n",
     )
+
+
+@pytest.mark.usefixtures("env")
+def test_an_imported_copy_of_an_event_is_named_not_overwritten(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer
+) -> None:
+    config = write(tmp_path)
+    made = push(runner, config, server, "--create", "--calendar", "Imported")
+    assert made.exit_code == 0
+    url = collection(config)
+    # As if runnerup.ics had been imported by a client: same UIDs, other object names.
+    stored = server.objects(url)
+    state_path(tmp_path / "runnerup.ics").unlink()
+    for href, (etag, data) in stored.items():
+        name = href.rsplit("/", 1)[-1]
+        assert server.http("DELETE", url + name, **{"If-Match": etag}).ok
+        copy = data.replace(MARKER.encode() + b"\r\n", b"")
+        assert server.http("PUT", url + "imported-" + name, copy).status_code == 201
+    result = push(runner, config, server, "--calendar", "Imported")
+    status = {"radicale": 409, "xandikos": 412}[server.kind]  # each says it its own way
+    lines = result.stderr.splitlines()
+    assert (result.exit_code, len(lines)) == (1, 6)
+    assert lines[0] == (
+        f"warning: 2026-11-18 Prepare: call Dana Whitfield — Acme Corp: not created ({status}): "
+        "the calendar already holds this event under another name, probably imported from "
+        "the .ics; delete that copy, or push into a calendar of its own"
+    )
+    assert lines[-1] == "error: 5 changes not pushed: see the warnings above"
+    assert sorted(server.objects(url)) == sorted(
+        href.replace(url.split("/", 3)[3], url.split("/", 3)[3] + "imported-") for href in stored
+    )

@@ -385,12 +385,19 @@ def _status_error(status: int, what: str, host: str) -> PushError:
         return PushError(f"{host}: permission denied (403) for {what}")
     if status == 404:
         return PushError(f"{host}: {what} not found (404); check the calendar URL")
-    if status in (409, 415, 507) or 400 <= status < 500:
-        return PushError(
-            f"{host}: the server refused {what} ({status}); the calendar may already hold "
-            "this event from an import of the .ics: push into a calendar of its own"
-        )
+    if 400 <= status < 500:
+        return PushError(f"{host}: the server refused {what} ({status})")
     return PushError(f"{host}: the server failed ({status}) on {what}; try again later")
+
+
+def _refused(op: Op, status: int) -> str:
+    if op.kind == "create":
+        return (
+            f"{op.label}: not created ({status}): the calendar already holds this event under "
+            "another name, probably imported from the .ics; delete that copy, or push into "
+            "a calendar of its own"
+        )
+    return f"{op.label}: changed in the calendar during this push; left as it is ({status})"
 
 
 class Server:
@@ -486,9 +493,10 @@ class Server:
         raw = got.raw
         return raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
 
-    def send(self, op: Op) -> tuple[str, str | None] | None:
-        """Make one change; its path and new ETag, or None when the server's copy changed
-        (412: an ETag that no longer matches, or an object where none was expected)."""
+    def send(self, op: Op) -> tuple[str, str | None] | int:
+        """Make one change; its path and new ETag, or the status of a refusal that concerns
+        this object alone (412: its ETag no longer matches, or an object is where none was
+        expected; 409: the calendar holds its UID under another name)."""
         url = urljoin(self.url, op.href)
         if op.kind == "delete":
             headers = {"If-Match": op.etag} if op.etag else {}
@@ -505,8 +513,8 @@ class Server:
             done = self.request(url, "PUT", op.item.data.decode("utf-8"), headers)
             if done.status in (200, 201, 204):
                 return op.href, done.headers.get("ETag")
-        if done.status == 412:
-            return None
+        if done.status in (409, 412):
+            return done.status  # type: ignore[no-any-return]
         raise _status_error(done.status, f"{op.kind} of {op.label}", self.host)
 
 
@@ -659,11 +667,8 @@ def push(
         with bar as ops:
             for op in ops:
                 outcome = server.send(op) if op.kind != "adopt" else (op.href, op.etag)
-                if outcome is None:
-                    result.conflicts.append(
-                        f"{op.label}: changed in the calendar during this push; left as it "
-                        "is (run push again to see why)"
-                    )
+                if isinstance(outcome, int):
+                    result.conflicts.append(_refused(op, outcome))
                     result.blocked += 1
                     continue
                 href, etag = outcome
