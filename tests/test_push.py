@@ -632,3 +632,25 @@ def test_an_imported_copy_of_an_event_is_named_not_overwritten(
     assert sorted(server.objects(url)) == sorted(
         href.replace(url.split("/", 3)[3], url.split("/", 3)[3] + "imported-") for href in stored
     )
+
+
+def test_the_password_comes_from_the_keyring_when_installed(
+    runner: CliRunner, tmp_path: Path, radicale: CalDAVServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, str]] = []
+
+    class Keyring:  # the `keyring` package's one function push uses
+        @staticmethod
+        def get_password(service: str, username: str) -> str:
+            asked.append((service, username))
+            return PASSWORD
+
+    monkeypatch.setitem(sys.modules, "keyring", Keyring)
+    monkeypatch.delenv("RUNNERUP_CALDAV_PASSWORD", raising=False)
+    result = runner.invoke(
+        main, ["push", str(write(tmp_path)), "--url", radicale.url, "--username", USER, "--create"]
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert asked == [(KEYRING_SERVICE, USER)]
+    assert PASSWORD not in result.output
+    assert PASSWORD not in state_path(tmp_path / "runnerup.ics").read_text()
