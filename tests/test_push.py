@@ -384,6 +384,23 @@ def test_a_lost_memory_adopts_what_runnerup_already_sent(
     assert again.stdout.endswith(f"pushed to 'Follow-ups' ({url}): 5 unchanged\n")
     assert len(server.writes()) == 5
 
+    # Lost again, and Sam's call changed meanwhile: that one is not replaced blindly.
+    state_path(tmp_path / "runnerup.ics").unlink()
+    write(
+        tmp_path, CONFIG.replace("      name: Sam Park\n", "      name: Sam Park\n    notes: x\n")
+    )
+    changed = push(runner, config, server)
+    sam = next(href for href, (_, data) in server.objects(url).items() if b"Sam Park" in data)
+    assert (changed.exit_code, changed.stderr) == (
+        1,
+        "warning: 2026-12-30 Call Sam Park — Globex (90-day follow-up): "
+        f"{sam}: runnerup has no record of pushing it and it differs; pass --force to "
+        "replace it\nerror: 1 change not pushed: see the warnings above\n",
+    )
+    forced = push(runner, config, server, "--force")
+    assert forced.stdout.endswith(f"({url}): 1 updated, 4 unchanged\n")
+    assert b"SEQUENCE:1\r\n" in server.objects(url)[sam][1]  # the .ics's new version
+
 
 @pytest.mark.usefixtures("env")
 def test_dry_run_sends_and_writes_nothing(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .build import build_output, write_atomic
 from .config import Config
@@ -258,13 +258,14 @@ def plan(
     server: dict[str, str | None],
     collection_path: str,
     force: bool,
-    foreign: Callable[[str], bool | None],
+    judge: Callable[[str], str],
 ) -> Plan:
     """What to send, from what the .ics holds, what was pushed, and what the server has.
 
-    `server` maps each object's path to its ETag now. `foreign(path)` says whether an
-    object runnerup has no memory of is someone else's (True), runnerup's own and identical
-    to what it would send (None), or runnerup's own but different (False)."""
+    `server` maps each object's path to its ETag now. `judge(path)` looks at an object in
+    the place of a new event that runnerup has no record of: "foreign" (someone else's),
+    "same" (runnerup's, as it would send it: a push cut off before recording it) or
+    "differs" (runnerup's, but not this version)."""
     out = Plan()
     for uid in sorted(set(memory) | set(live)):
         item = live.get(uid)
@@ -276,15 +277,15 @@ def plan(
             if href not in server:
                 out.ops.append(Op("create", uid, href, None, item, label))
                 continue
-            mine = foreign(href)
-            if mine is None:  # sent before, but not recorded (a push cut off): adopt it
+            verdict = judge(href)
+            if verdict == "same":  # record it, send nothing
                 out.ops.append(Op("adopt", uid, href, server[href], item, label))
-            elif mine is False and force:
+            elif verdict == "differs" and force:
                 out.ops.append(Op("update", uid, href, server[href], item, label))
             else:
                 why = (
                     "an object runnerup did not create is in its place; it is left alone"
-                    if mine
+                    if verdict == "foreign"
                     else "runnerup has no record of pushing it and it differs; pass "
                     "--force to replace it"
                 )
@@ -631,17 +632,15 @@ def push(
     memory = state.calendars.get(url, {}) if url else {}
     listing = server.etags()
 
-    def foreign(path: str) -> bool | None:
+    def judge(path: str) -> str:
         body = server.get(path)
-        uid = path.rsplit("/", 1)[-1].removesuffix(".ics")
+        uid = unquote(path.rsplit("/", 1)[-1].removesuffix(".ics"))
         item = live.get(uid)
         if MARKER.encode() not in body or f"UID:{uid}".encode() not in body:
-            return True
-        if item is not None and same_content(body, item.data):
-            return None
-        return False
+            return "foreign"
+        return "same" if item is not None and same_content(body, item.data) else "differs"
 
-    todo = plan(live, cancelled, memory, listing, urlsplit(url).path, force, foreign)
+    todo = plan(live, cancelled, memory, listing, urlsplit(url).path, force, judge)
     done = {"created": 0, "updated": 0, "deleted": 0}
     result = Result(
         account.calendar,
