@@ -487,7 +487,7 @@ def test_a_collection_url_is_used_directly(
     url = collection(config)
     direct = runner.invoke(main, ["push", str(config), "--url", url, "--calendar", "ignored"])
     assert (direct.exit_code, direct.stderr) == (0, "")
-    assert direct.stdout.endswith(f"pushed to 'ignored' ({url}): 5 unchanged\n")
+    assert direct.stdout.endswith(f"pushed to 'Follow-ups' ({url}): 5 unchanged\n")
 
 
 def test_no_server_answer_is_a_timeout(

@@ -424,6 +424,7 @@ class Server:
                 enable_rfc6764=False,
             )
         self.url = ""
+        self.name = account.calendar  # the calendar's display name, once found
         self.created = False
 
     def request(
@@ -441,9 +442,12 @@ class Server:
             _PROPFIND_KIND,
             {"Depth": "0", "Content-Type": "application/xml; charset=utf-8"},
         )
-        if found.status == 207 and _is_calendar(found.raw):
-            self.url = account.url if account.url.endswith("/") else account.url + "/"
-            return self.url
+        if found.status == 207:
+            tree = _xml(found.raw)
+            if tree.find(f".//{_DAV}resourcetype/{_CAL}calendar") is not None:
+                self.name = tree.findtext(f".//{_DAV}displayname") or self.name
+                self.url = account.url if account.url.endswith("/") else account.url + "/"
+                return self.url
         with self.talk():
             principal = self.client.principal()
             calendars = principal.calendars()
@@ -525,10 +529,6 @@ def _xml(raw: str | bytes) -> ET.Element:
         return ET.fromstring(data)
     except ET.ParseError:
         raise PushError("the server's answer is not the XML a CalDAV server sends") from None
-
-
-def _is_calendar(raw: str | bytes) -> bool:
-    return _xml(raw).find(f".//{_DAV}resourcetype/{_CAL}calendar") is not None
 
 
 def _etags(raw: str | bytes) -> Iterable[tuple[str, str | None]]:
@@ -643,7 +643,7 @@ def push(
     todo = plan(live, cancelled, memory, listing, urlsplit(url).path, force, judge)
     done = {"created": 0, "updated": 0, "deleted": 0}
     result = Result(
-        account.calendar,
+        server.name,
         url,
         server.created,
         done,
