@@ -66,8 +66,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "unknown top key": (
         "calendar:\n  timezone: UTC\nrole:\n" + ROLE,
-        "c.yaml:3:1: role: unknown key `role`; did you mean `roles`? (known: calendar, "
-        "defaults, roles)",
+        "c.yaml:3:1: role: unknown key `role`; did you mean `roles`? (known: caldav, "
+        "calendar, defaults, roles)",
     ),
     "unknown role key": (
         cfg(ROLE.replace("company:", "compnay:")),

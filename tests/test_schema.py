@@ -98,6 +98,7 @@ LOCATIONS = {
     "defaults": ("defaults", MINIMAL + "defaults:\n  zzz: 1\n"),
     "role": ("role", MINIMAL + "    zzz: 1\n"),
     "contact": ("contact", MINIMAL + "      zzz: 1\n"),
+    "caldav": ("caldav", MINIMAL + "caldav:\n  zzz: 1\n"),
     "touchpoint": (
         "touchpoint",
         MINIMAL + "    follow_up:\n      - after: 90 days\n        zzz: 1\n",
@@ -166,6 +167,8 @@ def _with_value(section: str, key: str, value: Any) -> str:
     if section == "contact":
         existing = re.compile(rf"^      {key}: .*\n", re.M)
         return existing.sub("", base).replace("    contact:\n", f"    contact:\n      {line}\n")
+    if section == "caldav":
+        return base + f"caldav:\n  {line}\n"
     assert section == "touchpoint"
     after = "" if key == "after" else "        after: 90 days\n"
     return base + f"    follow_up:\n      - {line}\n{after}"

@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("icalendar", "holidays", "waitress", "yaml", "dateutil", "tzlocal")
+HEAVY = (
+    "icalendar",
+    "holidays",
+    "waitress",
+    "yaml",
+    "dateutil",
+    "tzlocal",
+    "caldav",
+    "niquests",
+    "keyring",
+)
 
 PROBE = """
 import json, sys
@@ -40,7 +50,9 @@ def loaded_after(*args: str) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
-@pytest.mark.parametrize("args", [("--version",), ("--help",), ("-h",), ("build", "--help")])
+@pytest.mark.parametrize(
+    "args", [("--version",), ("--help",), ("-h",), ("build", "--help"), ("push", "--help")]
+)
 def test_start_up_imports_nothing_heavy(args: tuple[str, ...]) -> None:
     assert loaded_after(*args) & set(HEAVY) == set()
 

@@ -116,6 +116,15 @@ class Role:
 
 
 @dataclass(frozen=True)
+class CalDAV:
+    """Where `runnerup push` writes the events (never the password: see push.py)."""
+
+    url: str | None = None
+    username: str | None = None
+    calendar: str | None = None  # display name; None: the calendar's `name`
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     name: str
@@ -124,6 +133,7 @@ class Config:
     roles: tuple[Role, ...]
     description: str = ""
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    caldav: CalDAV = CalDAV()
 
     def zone_of(self, role: Role) -> str:
         return role.contact.timezone or self.timezone
@@ -199,6 +209,27 @@ KEYS: dict[str, tuple[Key, ...]] = {
             {"follow_up": "90 days"},
         ),
         Key("roles", "roles", "The roles you came second for.", []),
+        Key(
+            "caldav",
+            "section:caldav",
+            "Where `runnerup push` writes the events; never the password.",
+            {"url": "https://caldav.icloud.com", "username": "you@icloud.com"},
+        ),
+    ),
+    "caldav": (
+        Key(
+            "url",
+            "url",
+            "The CalDAV server (or the calendar collection's own URL).",
+            "https://caldav.icloud.com",
+        ),
+        Key("username", "text", "Your user name on that server.", "you@icloud.com"),
+        Key(
+            "calendar",
+            "text",
+            "Display name of the calendar to push into; default: `calendar.name`.",
+            "Runner-up follow-ups",
+        ),
     ),
     "calendar": (
         Key("name", "text", "Calendar name shown by clients (NAME, X-WR-CALNAME).", DEFAULT_NAME),
@@ -330,6 +361,14 @@ class _Validator:
         nulls = False
         for name, (key_node, value) in node.entries.items():
             if name not in known:
+                if section == "caldav" and name == "password":
+                    self.fail(
+                        key_node,
+                        _join(path, name),
+                        "never put a password in the config: set RUNNERUP_CALDAV_PASSWORD, "
+                        "use the system keyring, or let `runnerup push` ask for it",
+                    )
+                    continue
                 hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
                 self.suggested.update(hint)
                 maybe = f"; did you mean `{hint[0]}`?" if hint else ""
@@ -385,6 +424,8 @@ class _Validator:
         else:
             zone = self.timezone(cal["timezone"], "calendar.timezone") or "UTC"
 
+        caldav = self.caldav(top["caldav"]) if "caldav" in top else CalDAV()
+
         base = Settings()
         if "defaults" in top:
             base = self.settings(top["defaults"], "defaults", "defaults", base, replace_points=True)
@@ -416,8 +457,23 @@ class _Validator:
         if self.problems:
             raise ConfigError(self.problems)
         return Config(
-            self.filename, name, zone, from_system, tuple(roles), description, tuple(self.warnings)
+            self.filename,
+            name,
+            zone,
+            from_system,
+            tuple(roles),
+            description,
+            tuple(self.warnings),
+            caldav,
         )
+
+    def caldav(self, node: Node) -> CalDAV:
+        values = self.section(node, "caldav", "caldav")
+        kinds = {k.name: k.kind for k in KEYS["caldav"]}
+        parsed = {
+            name: self.value(kinds[name], value, f"caldav.{name}") for name, value in values.items()
+        }
+        return CalDAV(**{k: v for k, v in parsed.items() if v is not _INVALID})  # type: ignore[arg-type]
 
     def settings(
         self,

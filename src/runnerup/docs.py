@@ -30,7 +30,8 @@ output that cannot be written), 2 usage error, 3 a crash (a bug: see the README'
 conventions); errors go to stderr. The config is `runnerup.yaml` in the current folder unless
 `RUNNERUP_CONFIG` or the command line names another. Guides: [config.md](config.md)
 (every key), [check.md](check.md) (check's output formats), [editing.md](editing.md)
-(editors, pre-commit, CI, the edit commands, shell completion).
+(editors, pre-commit, CI, the edit commands, shell completion), [push.md](push.md)
+(pushing into a CalDAV calendar).
 """
 
 

@@ -204,6 +204,7 @@ def config_schema() -> dict[str, Any]:
             },
             "role": role,
             "contact": _object("contact", "The hiring manager."),
+            "caldav": _object("caldav", "Where `runnerup push` writes the events."),
             "touchpoint": _object("touchpoint", "One follow-up call, optionally pinned."),
             "offset": {
                 "description": "An offset after `decided`: `90 days`, `3 months`, "
