@@ -621,10 +621,9 @@ def push(
             param_hint="--url",
         )
     if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        click.secho(
+        say_error(
             f"warning: {parts.hostname} over http:// sends your password unencrypted; use https",
             fg="yellow",
-            err=True,
         )
 
     def ask() -> str:
@@ -653,21 +652,21 @@ def push(
         force=force,
         dry_run=dry_run,
         progress=progress,
-        wrote=click.echo,
+        wrote=say,
     )
     where = f"{result.calendar!r} ({result.url})" if result.url else repr(result.calendar)
     if dry_run:
         if result.created_calendar:
-            click.echo(f"would create the calendar {result.calendar!r}")
+            say(f"would create the calendar {result.calendar!r}")
         for op in result.ops:
             verb = {"create": "create", "update": "update", "delete": "delete", "adopt": "keep"}
-            click.echo(f"would {verb[op.kind]} {op.label}")
-        click.echo(f"dry run: nothing written or sent to {where}")
+            say(f"would {verb[op.kind]} {op.label}")
+        say(f"dry run: nothing written or sent to {where}")
     else:
         made = "created the calendar and " if result.created_calendar else ""
-        click.echo(f"{made}pushed to {where}: {result.summary()}")
+        say(f"{made}pushed to {where}: {result.summary()}")
     for conflict in result.conflicts:
-        click.secho(f"warning: {conflict}", fg="yellow", err=True)
+        say_error(f"warning: {conflict}", fg="yellow")
     if result.blocked:
         raise RunnerupError(
             f"{result.blocked} change{'s' if result.blocked != 1 else ''} not pushed: "

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from .build import build_output, write_atomic
+from .build import build_output
 from .config import Config
 from .errors import RunnerupError
+from .files import locked, write_atomic
 from .ics import PRODID, unfold
 
 KEYRING_SERVICE = "runnerup-caldav"
@@ -618,7 +619,24 @@ def push(
     on the server hold exactly runnerup's live events.
 
     Each request that succeeds is recorded in the sidecar at once, so a push cut off
-    (network, server, Ctrl+C) leaves a memory that a rerun completes from."""
+    (network, server, Ctrl+C) leaves a memory that a rerun completes from. The .ics's
+    lock is held throughout: a build, serve or second push on the same file waits, so the
+    .ics and the sidecar always describe the same pushes."""
+    with locked(ics):
+        return _push_locked(config, ics, account, now, privacy, force, dry_run, progress, wrote)
+
+
+def _push_locked(
+    config: Config,
+    ics: Path,
+    account: Account,
+    now: datetime,
+    privacy: str,
+    force: bool,
+    dry_run: bool,
+    progress: Progress | None,
+    wrote: Callable[[str], None] | None,
+) -> Result:
     data, changes, old = build_output(config, ics, None, now, privacy, force=False)
     if not dry_run:
         if old != data:
