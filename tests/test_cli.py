@@ -176,9 +176,10 @@ def test_check_json_is_stable(runner: CliRunner, write_config) -> None:
                         "column": 5,
                         "path": "roles[0].compnay",
                         "message": "unknown key `compnay`; did you mean `company`? (known: "
-                        "call_time, company, contact, decided, duration, follow_up, hired, "
-                        "holidays, id, notes, posting, prep, reminder, status, talking_points, "
-                        "title, why_close, workdays)",
+                        "attempts, call_time, channel, company, contact, decided, duration, "
+                        "follow_up, follow_up_from, hired, holidays, id, log, notes, posting, "
+                        "prep, reminder, retry, started, status, talking_points, title, "
+                        "why_close, workdays)",
                         "severity": "error",
                     }
                 ],

@@ -102,6 +102,11 @@ LOCATIONS = {
         "touchpoint",
         MINIMAL + "    follow_up:\n      - after: 90 days\n        zzz: 1\n",
     ),
+    "templates": ("templates", MINIMAL + "templates:\n  zzz: 1\n"),
+    "log_entry": (
+        "log_entry",
+        MINIMAL + "    log:\n      - on: 2026-12-03\n        outcome: spoke\n        zzz: 1\n",
+    ),
 }
 
 
@@ -166,6 +171,13 @@ def _with_value(section: str, key: str, value: Any) -> str:
     if section == "contact":
         existing = re.compile(rf"^      {key}: .*\n", re.M)
         return existing.sub("", base).replace("    contact:\n", f"    contact:\n      {line}\n")
+    if section == "templates":
+        return base + f"templates:\n  {line}\n"
+    if section == "log_entry":
+        rest = {"on": "2026-12-03", "outcome": "spoke"}
+        rest.pop(key, None)
+        more = "".join(f"        {k}: {v}\n" for k, v in rest.items())
+        return base + f"    log:\n      - {line}\n{more}"
     assert section == "touchpoint"
     after = "" if key == "after" else "        after: 90 days\n"
     return base + f"    follow_up:\n      - {line}\n{after}"
