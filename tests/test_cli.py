@@ -204,6 +204,8 @@ def test_agenda_text(runner: CliRunner) -> None:
     assert result.stdout.splitlines() == [
         "OVERDUE 19 days  Tue 2026-11-10 16:30  Call Mei Tanaka — Koala Robotics (30-day "
         "follow-up)  [mei@koala.example]",
+        "                 log it: runnerup log koala-robotics-engineering-manager-2026-10-12 "
+        "no-answer (or spoke)",
         "in 3 days        Wed 2026-12-02 11:00  Call Dana Whitfield — Acme Corp (90-day "
         "follow-up)  [+1 555 0100]",
         "in 8 days        Mon 2026-12-07 10:00  Call Priya Raman — Northwind Analytics "

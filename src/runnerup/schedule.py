@@ -314,7 +314,20 @@ def past_warnings(config: Config, calls: list[Call], today: date) -> list[Proble
     # Today's midnight in your zone, as an instant: one comparison per call.
     start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
     for call in calls:
-        if call.start < start_of_today:
+        if call.start < start_of_today and call.kind != "planned":
+            out.append(
+                Problem(
+                    config.path,
+                    call.touch.line or call.role.line,
+                    call.touch.column or call.role.column,
+                    f"{call.role.path}.log",
+                    f"the {call.label} with {call.role.contact.name} "
+                    f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past: log "
+                    f"what happened (`runnerup log {call.role.id} no-answer`, or `spoke`)",
+                    "warning",
+                )
+            )
+        elif call.start < start_of_today:
             out.append(
                 Problem(
                     config.path,
