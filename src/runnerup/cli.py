@@ -751,5 +751,43 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
         click.launch(link)
 
 
+@main.command()
+@click.argument("configs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained page (inline SVG, no JavaScript) with the funnel "
+    "and a timeline of contacts.",
+)
+@today_option
+def stats(
+    configs: tuple[Path, ...], as_json: bool, html: Path | None, today: datetime | None
+) -> None:
+    """What your follow-ups led to: contacts by outcome, reply rate, referrals,
+    interviews and offers, days to first contact, overdue touchpoints, per month.
+
+    Takes several configs (default: $RUNNERUP_CONFIG, else runnerup.yaml) and counts
+    them together. Contacts come from each role's `log:`.
+    """
+    from .config import load_config
+    from .stats import collect, page, text
+
+    loaded = [load_config(p) for p in (list(configs) or [_config_path(None)])]
+    result = collect(loaded, _today(today, loaded[0].timezone))
+    if html is not None:
+        from .build import write_atomic
+
+        write_atomic(html, page(result).encode("utf-8"))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        for line in text(result):
+            click.echo(line)
+    if html is not None:
+        click.echo(f"wrote {html}", err=as_json)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
