@@ -63,8 +63,9 @@ def last_text(entry: LogEntry) -> str:
 
 
 def log_hint(role: Role) -> str:
-    """What to run after a missed call."""
-    return f"log it: runnerup log {role.id} no-answer (or spoke)"
+    """What to run after a missed touchpoint: the no-reply outcome of its channel."""
+    no_reply = {"call": "no-answer", "email": "emailed", "message": "messaged"}
+    return f"log it: runnerup log {role.id} {no_reply[role.settings.channel]} (or spoke)"
 
 
 @dataclass(frozen=True)
