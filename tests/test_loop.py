@@ -10,15 +10,17 @@ from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from runnerup.cli import main
-from runnerup.config import parse_config
+from runnerup.config import OUTCOMES, parse_config
 from runnerup.draft import MAILTO_LIMIT, mailto
 from runnerup.errors import ConfigError
 from runnerup.schedule import schedule, touch_uid
 
 from .conftest import MINIMAL
-from .interop import PYTHON_READERS
+from .interop import EXTERNAL_READERS, PYTHON_READERS
 
 WITH_EMAIL = MINIMAL.replace(
     '      phone: "+1 555 0100"\n',
@@ -521,3 +523,115 @@ def test_agenda_json_shows_the_try_and_the_last_outcome(runner: CliRunner, write
         "follow-up, 2nd try)  [+1 555 0100]  (last: no answer on 2026-12-02)\n"
         "                log it: runnerup log acme-spm no-answer (or spoke)\n"
     )
+
+
+# --------------------------------------------------------------------------- more rules
+
+
+def test_check_says_to_log_a_missed_retry(runner: CliRunner, write_config) -> None:
+    path = write_config(WITH_EMAIL + "    log:\n      - {on: 2026-12-02, outcome: no-answer}\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-12-09"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{path}:15:9: roles[0].log: warning: the 90-day follow-up, 2nd try with Dana "
+        "Whitfield (2026-12-07 10:00 America/Chicago) is already past: log what happened "
+        "(`runnerup log acme-spm no-answer`, or `spoke`)"
+    ]
+
+
+def test_agenda_hint_follows_the_channel(runner: CliRunner, write_config) -> None:
+    path = write_config(WITH_EMAIL + "    channel: email\n")
+    result = runner.invoke(main, ["agenda", str(path), "--today", "2026-12-03"])
+    assert result.stdout.splitlines()[1] == (
+        "               log it: runnerup log acme-spm emailed (or spoke)"
+    )
+
+
+def test_a_contact_before_started_keeps_elapsed_sensible(write_config) -> None:
+    text = WITH_EMAIL + (
+        "    started: 2026-10-01\n    log:\n      - {on: 2026-09-20, outcome: emailed}\n"
+    )
+    (retry, planned) = schedule(parse_config(text.encode(), "r.yaml"))
+    assert (retry.kind, retry.label, planned.kind) == (
+        "retry",
+        "0-day follow-up, 2nd try",
+        "planned",
+    )
+
+
+@pytest.mark.parametrize("name", EXTERNAL_READERS)
+def test_external_parsers_after_each_log_step(runner: CliRunner, write_config, name: str) -> None:
+    """ical.js, node-ical and libical read every step's file as the scheduler says."""
+    path = write_config(CADENCE.replace("[30 days, 90 days]", "[60 days, 90 days]"))
+    reader = EXTERNAL_READERS[name]
+    steps = [
+        ("no-answer", "--on", "2026-11-02"),
+        ("spoke", "--on", "2026-11-05", "--next", "2026-11-20 14:00"),
+        ("not-now", "--on", "2026-11-20", "--next", "2 months"),
+        ("declined", "--on", "2027-01-20"),
+    ]
+    build(runner, path)
+    for args in steps:
+        log(runner, path, *args, today="2027-01-31")
+        data = build(runner, path)
+        want = expected(path)
+        seen = {e.uid: e for e in reader(data)}
+        for uid, event in seen.items():
+            if uid in want:
+                assert (event.start, event.status or "CONFIRMED") == (want[uid], "CONFIRMED")
+            else:
+                assert event.status == "CANCELLED", (args, uid)
+        assert set(want) <= set(seen)
+
+
+OUTCOME_LIST = sorted(OUTCOMES)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=200),
+            st.sampled_from(OUTCOME_LIST),
+            st.one_of(st.none(), st.integers(min_value=1, max_value=120)),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["90 days", "[30 days, 90 days]", "[2 weeks, 6 weeks, 3 months]"]),
+)
+def test_any_hand_written_log_gives_a_calendar_every_parser_reads(
+    entries: list[tuple[int, str, int | None]], cadence: str
+) -> None:
+    """Random logs: unique UIDs, retries within the cap, nothing after an ending, and
+    each rebuild over the previous file is read the same by every Python parser."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from runnerup.build import render
+    from runnerup.ics import read_previous
+
+    lines = []
+    for days, outcome, nxt in entries:
+        on = date(2026, 9, 3) + timedelta(days=days)
+        extra = f", next: {nxt} days" if nxt and outcome not in ("offer", "declined") else ""
+        lines.append(f"      - {{on: {on.isoformat()}, outcome: {outcome}{extra}}}\n")
+    base = WITH_EMAIL + f"    follow_up: {cadence}\n"
+    now = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    previous = None
+    for count in range(len(lines) + 1):
+        text = base + ("    log:\n" + "".join(lines[:count]) if count else "")
+        config = parse_config(text.encode(), "r.yaml")
+        calls = schedule(config)
+        uids = [c.uid for c in calls]
+        assert len(set(uids)) == len(uids)
+        assert all(c.attempt <= config.roles[0].settings.attempts for c in calls)
+        if any(o in ("offer", "declined") for _, o, _ in entries[:count]):
+            assert calls == []
+        data, _ = render(config, previous, now + timedelta(hours=count))
+        want = {c.uid: c.start for c in calls}
+        for reader_name, reader in PYTHON_READERS.items():
+            seen = {e.uid: e for e in reader(data)}
+            assert {u: seen[u].start for u in want} == want, reader_name
+            assert all(e.status == "CANCELLED" for u, e in seen.items() if u not in want), (
+                reader_name
+            )
+        previous = read_previous(data, "r.ics")

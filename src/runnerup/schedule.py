@@ -138,9 +138,9 @@ def plan_role(role: Role, zone: str, your_zone: str) -> Plan:
         elif entry.outcome in RETRY_OUTCOMES:
             latest = max(done, key=lambda c: (c.start, c.key), default=None)
             attempt = latest.attempt + 1 if latest else 2
-            touch = latest.touch if latest else Touch(Offset(days=(entry.on - role.base).days))
+            touch = latest.touch if latest else Touch(_since(role, entry.on))
             if attempt <= s.attempts:
-                retry_touch = Touch(touch.after, None, touch.line, touch.column)
+                retry_touch = Touch(touch.after, None, entry.line, entry.column)
                 pending.append(_placed(role, zone, your_zone, entry, "retry", attempt, retry_touch))
             elif latest is not None:
                 exhausted.append(latest)
@@ -148,18 +148,22 @@ def plan_role(role: Role, zone: str, your_zone: str) -> Plan:
     return Plan(pending, answered, exhausted, None)
 
 
+def _since(role: Role, day: date) -> Offset:
+    """How long after the role's base day `day` is, for `{elapsed}` (never negative: a
+    contact may come before `started`)."""
+    return Offset(days=max(0, (day - role.base).days))
+
+
 def _next_touch(role: Role, entry: LogEntry) -> Touch:
     """A log entry's `next` as a touchpoint: pinned when it names a date and time."""
     nxt = entry.next
     if isinstance(nxt, datetime):
-        return Touch(Offset(days=(nxt.date() - role.base).days), nxt, entry.line, entry.column)
+        return Touch(_since(role, nxt.date()), nxt, entry.line, entry.column)
     if isinstance(nxt, date):
         pinned = datetime.combine(nxt, role.settings.call_time)
-        return Touch(Offset(days=(nxt - role.base).days), pinned, entry.line, entry.column)
+        return Touch(_since(role, nxt), pinned, entry.line, entry.column)
     assert isinstance(nxt, Offset)
-    return Touch(
-        Offset(days=(nxt.after(entry.on) - role.base).days), None, entry.line, entry.column
-    )
+    return Touch(_since(role, nxt.after(entry.on)), None, entry.line, entry.column)
 
 
 def _placed(
