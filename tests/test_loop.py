@@ -430,6 +430,7 @@ def test_email_channel_event_and_draft(runner: CliRunner, write_config) -> None:
     data = build(runner, path)
     text = data.decode().replace("\r\n ", "")
     assert "SUMMARY:Email Dana Whitfield — Acme Corp (90-day follow-up)" in text
+    assert "DESCRIPTION:Email Dana Whitfield (Acme Corp) in 30 minutes" in text
     assert "DRAFT EMAIL\\nTo: dana@acme.example\\nSubject: Following up" in text
     assert "mailto:dana@acme.example?subject=Following%20up%20on%20the%20Senior%20" in text
     agree(path, data)
@@ -587,7 +588,7 @@ def test_external_parsers_after_each_log_step(runner: CliRunner, write_config, n
 OUTCOME_LIST = sorted(OUTCOMES)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(

@@ -18,6 +18,7 @@ import click
 from . import DEFAULT_CONFIG, __version__
 from .errors import ConfigError, Problem, RunnerupError
 from .gcpause import paused_gc
+from .outcomes import OUTCOMES
 
 
 class _Group(click.Group):
@@ -643,15 +644,9 @@ class _Next(click.ParamType):
         return text
 
 
-def _outcomes() -> list[str]:
-    from .config import OUTCOMES
-
-    return list(OUTCOMES)
-
-
 @main.command(name="log")
 @role_id_argument
-@click.argument("outcome", type=click.Choice(_outcomes()))
+@click.argument("outcome", metavar="OUTCOME", type=click.Choice(list(OUTCOMES)))
 @edit_config_option
 @click.option(
     "--on",
@@ -686,8 +681,8 @@ def log_command(
     when to try again), offer or declined (the role ends). The entry is appended to the
     role's `log:` as one line; nothing else in the file changes.
     """
-    from .config import ENDING_OUTCOMES
     from .edit import NewEntry, edit_file, log_role
+    from .outcomes import ENDING_OUTCOMES
 
     if next_ is not None and outcome in ENDING_OUTCOMES:
         raise click.BadParameter(

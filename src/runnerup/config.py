@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
+from .outcomes import CHANNELS, ENDING_OUTCOMES, OUTCOMES, RETRY_OUTCOMES
 from .source import Node, parse_yaml, read_config_bytes
 
 DEFAULT_NAME = "Runner-up follow-ups"
@@ -38,24 +39,6 @@ PLACEHOLDERS = (
     "attempt",
 )
 
-OUTCOMES = {
-    "no-answer": "no answer",
-    "left-message": "left a message",
-    "emailed": "emailed",
-    "messaged": "messaged",
-    "spoke": "spoke",
-    "referred": "referred",
-    "interview": "interview",
-    "offer": "offer",
-    "not-now": "not now",
-    "declined": "declined",
-}
-"""The closed vocabulary of a log entry's `outcome`, with the words events use for it."""
-RETRY_OUTCOMES = frozenset({"no-answer", "left-message", "emailed", "messaged"})
-"""No reply yet: these schedule a retry of the touchpoint they answer."""
-ENDING_OUTCOMES = frozenset({"offer", "declined"})
-"""These end the role: no further events."""
-CHANNELS = ("call", "email", "message")
 
 BUILTIN_POINTS = (
     "Thank {contact_first} again for the time the team gave you during the {title} search.",

@@ -65,7 +65,8 @@ def prep_summary(call: Call) -> str:
 
 def alarm_text(call: Call, before: timedelta) -> str:
     when = f"in {describe_duration(before)}" if before else "now"
-    return f"Call {call.role.contact.name} ({call.role.company}) {when}"
+    verb = _VERBS[call.role.settings.channel]
+    return f"{verb} {call.role.contact.name} ({call.role.company}) {when}"
 
 
 def _when(moment: datetime, zone: str) -> str:
