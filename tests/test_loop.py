@@ -636,3 +636,25 @@ def test_any_hand_written_log_gives_a_calendar_every_parser_reads(
                 reader_name
             )
         previous = read_previous(data, "r.ics")
+
+
+def test_a_retry_email_says_you_tried_before(runner: CliRunner, write_config) -> None:
+    path = write_config(
+        WITH_EMAIL + "    channel: email\n    log:\n      - {on: 2026-12-02, outcome: emailed}\n"
+    )
+    result = runner.invoke(main, ["draft", "acme-spm", "-c", str(path)])
+    assert result.stdout.splitlines()[3:6] == [
+        "Hi Dana,",
+        "",
+        "I tried to reach you on 2 December 2026 and wanted to follow up, in case it got "
+        "lost in a busy week. I hope the new hire has settled in well, three months on.",
+    ]
+
+
+def test_logging_on_a_closed_role_says_it_stays_closed(runner: CliRunner, write_config) -> None:
+    path = write_config(MINIMAL + "    status: closed\n")
+    out = log(runner, path, "spoke", "--on", "2026-12-02")
+    assert out == (
+        f"logged spoke with acme-spm on 2026-12-02 in {path}\n"
+        "  acme-spm is closed: no events (set `status: open` to resume)\n"
+    )

@@ -30,6 +30,19 @@ to, I would be glad to hear. And if I can help with anything on your side, just 
 Would you have fifteen minutes for a short call in the next couple of weeks?
 
 Thanks again for your time,"""
+EMAIL_AGAIN = """\
+Hi {contact_first},
+
+I tried to reach you on {last_contact} and wanted to follow up, in case it got lost in \
+a busy week. I hope {hired} has settled in well, {elapsed} on.
+
+I am still keen on {company}: if anything close to the {title} role comes up, or there \
+is someone you think I should talk to, I would be glad to hear.
+
+Would fifteen minutes in the next couple of weeks work for you?
+
+Thanks,"""
+"""The built-in email for a retry (the 2nd try on), when the last contact got no reply."""
 MESSAGE = (
     "Hi {contact_first}, it has been {elapsed} since the {title} search at {company}. "
     "I hope {hired} has settled in well. I am still keen on {company}: if anything close "
@@ -54,7 +67,8 @@ class Draft:
 
 def email_draft(templates: Templates, values: dict[str, str], to: str | None) -> Draft:
     subject = (templates.subject or SUBJECT).format_map(values)
-    body = (templates.email or EMAIL).format_map(values)
+    again = values.get("attempt", "1st") != "1st"
+    body = (templates.email or (EMAIL_AGAIN if again else EMAIL)).format_map(values)
     return Draft("email", to, subject, body)
 
 

@@ -731,6 +731,8 @@ def log_effects(config: Config, before: Role, after: Role) -> list[str]:
             f"  done: the {call.touch.after.label} follow-up after {call.attempt} "
             f"tr{'y' if call.attempt == 1 else 'ies'}; no more retries"
         )
+    if not after.open:
+        return [f"  {after.id} is closed: no events (set `status: open` to resume)"]
     if new.ended is not None:
         lines.append(f"  the role ends ({new.ended.outcome}): no further events")
     elif not new.pending:
