@@ -387,7 +387,7 @@ def test_the_event_carries_the_history_and_busy_shows_none(write_config) -> None
         "follow-up, 2nd try)." in body
     )
     assert (
-        "LAST CONTACT\n- 2 December 2026: left a message. asked for Friday\n"
+        "LAST CONTACT\n- 2 December 2026: left a message — asked for Friday\n"
         "- This is the 2nd try (at most 3).\n- Contacts so far: 1.\n" in body
     )
     assert "7. Last time (2 December 2026): left a message, asked for Friday; 2nd try." in body

@@ -103,7 +103,7 @@ def description(call: Call, your_zone: str, config: Config | None = None) -> str
             "",
             "LAST CONTACT",
             f"- {long_date(last.on)}: {OUTCOMES[last.outcome]}"
-            + (f". {last.note}" if last.note else "."),
+            + (f" — {last.note}" if last.note else ""),
         ]
         if call.attempt > 1:
             lines.append(
