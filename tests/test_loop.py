@@ -658,3 +658,19 @@ def test_logging_on_a_closed_role_says_it_stays_closed(runner: CliRunner, write_
         f"logged spoke with acme-spm on 2026-12-02 in {path}\n"
         "  acme-spm is closed: no events (set `status: open` to resume)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("entry", "calls"),
+    [
+        ("{on: 2026-12-04, outcome: spoke, note: call after the reorg}", []),
+        ("{on: 2026-12-04, outcome: not-now, next: 3 months}", ["next Thu 2027-03-04 10:00"]),
+        ("{on: 2026-12-04, outcome: referred, next: 2026-12-18}", ["next Fri 2026-12-18 10:00"]),
+        ("{on: 2026-12-04, outcome: offer}", []),
+    ],
+)
+def test_the_worked_examples_in_config_md(write_config, entry: str, calls: list[str]) -> None:
+    """docs/config.md, "How the schedule follows the log": the second table."""
+    text = MINIMAL + "    holidays: US\n    log:\n      - {on: 2026-12-02, outcome: no-answer}\n"
+    config = parse_config((text + f"      - {entry}\n").encode(), "r.yaml")
+    assert [f"{c.kind} {c.local_start:%a %Y-%m-%d %H:%M}" for c in schedule(config)] == calls
