@@ -34,21 +34,13 @@ class Call:
     kind: str = "planned"  # planned (from follow_up), retry, or next (a log entry's --next)
     attempt: int = 1  # 1 for a first try; a retry counts on from the try it repeats
     entry: LogEntry | None = None  # the log entry a retry or next touchpoint comes from
+    ident: str = ""  # a retry's or next touchpoint's key, worked out once (`log_key`)
 
     @property
     def key(self) -> str:
         """The touchpoint's identity within its role: the offset of a planned one, the log
-        entry (its date and its place among that day's entries) of a retry or next one, so
-        editing the entry's note changes the event, never its UID."""
-        if self.entry is None:
-            return self.touch.after.canonical
-        return f"log:{self.entry.on.isoformat()}#{self.entry_ordinal}"
-
-    @property
-    def entry_ordinal(self) -> int:
-        entry = self.entry
-        assert entry is not None
-        return sum(1 for e in self.role.log if e.on == entry.on and e.index < entry.index)
+        entry (see `log_key`) of a retry or next one."""
+        return self.ident or self.touch.after.canonical
 
     @property
     def uid(self) -> str:
@@ -72,6 +64,13 @@ class Call:
 def touch_uid(role_id: str, after: str, kind: str = "call") -> str:
     """A UUID that is stable for (role id, offset) and says nothing about either."""
     return str(uuid.uuid5(_UID_NAMESPACE, f"{kind}\x00{role_id}\x00{after}"))
+
+
+def log_key(entry: LogEntry, ordinal: int) -> str:
+    """The identity of the touchpoint a log entry makes: its date and its place among
+    that day's entries (0 for the first), so editing the entry's note or outcome changes
+    the event, never its UID."""
+    return f"log:{entry.on.isoformat()}#{ordinal}"
 
 
 def ordinal(n: int) -> str:
@@ -122,10 +121,14 @@ def plan_role(role: Role, zone: str, your_zone: str) -> Plan:
     answered: list[tuple[Call, LogEntry]] = []
     exhausted: list[Call] = []
     yours = zone_info(your_zone)
-    for entry in role.history:
-        done = [
-            c for c in pending if c.kind == "retry" or c.start.astimezone(yours).date() <= entry.on
-        ]
+    # Each call's day in your zone, once. Keyed by id(): every call made here stays
+    # referenced (in `pending` or `answered`) until the end, so no id is reused.
+    day = {id(c): c.start.astimezone(yours).date() for c in pending}
+    same_day: dict[date, int] = {}
+    for entry in role.history:  # by date, then file order: the ordinal within a day
+        number = same_day[entry.on] = same_day.get(entry.on, -1) + 1
+        ident = log_key(entry, number)
+        done = [c for c in pending if c.kind == "retry" or day[id(c)] <= entry.on]
         gone = {id(c) for c in done}
         pending = [c for c in pending if id(c) not in gone]
         answered += [(c, entry) for c in done]
@@ -133,7 +136,7 @@ def plan_role(role: Role, zone: str, your_zone: str) -> Plan:
             return Plan([], answered, exhausted, entry)
         if entry.next is not None:
             pending.append(
-                _placed(role, zone, your_zone, entry, "next", 1, _next_touch(role, entry))
+                _placed(role, zone, your_zone, entry, "next", 1, _next_touch(role, entry), ident)
             )
         elif entry.outcome in RETRY_OUTCOMES:
             latest = max(done, key=lambda c: (c.start, c.key), default=None)
@@ -141,9 +144,13 @@ def plan_role(role: Role, zone: str, your_zone: str) -> Plan:
             touch = latest.touch if latest else Touch(_since(role, entry.on))
             if attempt <= s.attempts:
                 retry_touch = Touch(touch.after, None, entry.line, entry.column)
-                pending.append(_placed(role, zone, your_zone, entry, "retry", attempt, retry_touch))
+                pending.append(
+                    _placed(role, zone, your_zone, entry, "retry", attempt, retry_touch, ident)
+                )
             elif latest is not None:
                 exhausted.append(latest)
+        if pending and id(pending[-1]) not in day:  # the retry or next touchpoint just made
+            day[id(pending[-1])] = pending[-1].start.astimezone(yours).date()
         pending.sort(key=lambda c: (c.start, c.key))
     return Plan(pending, answered, exhausted, None)
 
@@ -174,6 +181,7 @@ def _placed(
     kind: str,
     attempt: int,
     touch: Touch,
+    ident: str,
 ) -> Call:
     """A retry or next touchpoint in time: pinned, or `retry`/`next` after the contact,
     moved off days off, at the usual call time."""
@@ -192,6 +200,7 @@ def _placed(
             kind,
             attempt,
             entry,
+            ident,
         )
     nxt = entry.next if kind == "next" else s.retry
     assert isinstance(nxt, Offset)
@@ -199,7 +208,19 @@ def _placed(
     day, moved_because = next_free_day(planned, s.workdays, s.holidays, step=1)
     local = datetime.combine(day, s.call_time)
     return _call(
-        role, touch, 1, 1, zone, your_zone, local, planned, moved_because, kind, attempt, entry
+        role,
+        touch,
+        1,
+        1,
+        zone,
+        your_zone,
+        local,
+        planned,
+        moved_because,
+        kind,
+        attempt,
+        entry,
+        ident,
     )
 
 
@@ -235,6 +256,7 @@ def _call(
     kind: str = "planned",
     attempt: int = 1,
     entry: LogEntry | None = None,
+    ident: str = "",
 ) -> Call:
     s = role.settings
     start = to_utc(local, zone)
@@ -260,6 +282,7 @@ def _call(
         kind,
         attempt,
         entry,
+        ident,
     )
 
 
