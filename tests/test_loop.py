@@ -674,3 +674,19 @@ def test_the_worked_examples_in_config_md(write_config, entry: str, calls: list[
     text = MINIMAL + "    holidays: US\n    log:\n      - {on: 2026-12-02, outcome: no-answer}\n"
     config = parse_config((text + f"      - {entry}\n").encode(), "r.yaml")
     assert [f"{c.kind} {c.local_start:%a %Y-%m-%d %H:%M}" for c in schedule(config)] == calls
+
+
+def test_check_warns_when_the_channel_has_no_address(runner: CliRunner, write_config) -> None:
+    path = write_config(MINIMAL + "    channel: email\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{path}:10:7: roles[0].contact.email: warning: `channel: email`, but Dana Whitfield "
+        "has no email: add `email:` so the drafted email has an address"
+    ]
+    path.write_text(MINIMAL + "    channel: message\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert result.stderr.splitlines() == [
+        f"{path}:10:7: roles[0].contact.linkedin: warning: `channel: message`, but Dana "
+        "Whitfield has no profile link: add `linkedin:` so the event links to where you send it"
+    ]

@@ -1281,6 +1281,29 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
                     "warning",
                 )
             )
+        channel = role.settings.channel
+        if channel == "email" and not role.contact.email:
+            out.append(
+                Problem(
+                    config.path,
+                    *role.where("contact"),
+                    f"{path}.contact.email",
+                    f"`channel: email`, but {role.contact.name} has no email: add "
+                    "`email:` so the drafted email has an address",
+                    "warning",
+                )
+            )
+        elif channel == "message" and not role.contact.linkedin:
+            out.append(
+                Problem(
+                    config.path,
+                    *role.where("contact"),
+                    f"{path}.contact.linkedin",
+                    f"`channel: message`, but {role.contact.name} has no profile link: add "
+                    "`linkedin:` so the event links to where you send it",
+                    "warning",
+                )
+            )
         for entry in role.log:
             if entry.on > today:
                 out.append(
