@@ -257,7 +257,12 @@ def build(
 @click.option("--all", "everything", is_flag=True, help="Also list calls more than 30 days past.")
 @today_option
 def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime | None) -> None:
-    """The calls ahead, soonest first, with days left; missed ones are marked OVERDUE."""
+    """The calls ahead, soonest first, with days left; missed ones are marked OVERDUE.
+
+    A role with a log shows its last contact and which try is next; a missed call
+    suggests the `runnerup log` line to run, and a touchpoint whose tries ran out (see
+    `attempts`) is listed as done.
+    """
     from zoneinfo import ZoneInfo
 
     from .agenda import agenda as upcoming

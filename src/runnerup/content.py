@@ -79,12 +79,10 @@ def description(call: Call, your_zone: str, config: Config | None = None) -> str
     role, contact = call.role, call.role.contact
     channel = role.settings.channel
     what = {"call": "Follow-up call", "email": "Follow-up email", "message": "Follow-up message"}
-    if call.kind != "planned":
+    if call.kind != "planned":  # a retry or next touchpoint: "(90-day follow-up, 2nd try)"
         count = f" ({call.label})"
     else:
         count = f" ({call.number} of {call.of})" if call.of > 1 else ""
-        if call.attempt > 1:
-            count = f" ({call.label})"
     lines = [f"{what[channel]} about the {role.title} role at {role.company}{count}."]
     lines += [
         "",
