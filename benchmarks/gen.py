@@ -7,6 +7,7 @@ prep blocks, alarms, role talking points, closed roles and pinned ids.
 
     python benchmarks/gen.py 1000 > roles-1000.yaml
     python benchmarks/gen.py 1000 --yaml2ics > events-1000.yaml   # yaml2ics's format
+    python benchmarks/gen.py 10000 --log 5 > logged-10000.yaml    # 5 log entries a role
 """
 
 from __future__ import annotations
@@ -129,10 +130,50 @@ def role(i: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_text(n: int, seed: int = 5) -> str:
-    """A config with `n` roles; the same `n` and `seed` give the same bytes."""
+LOG_OUTCOMES = (
+    "no-answer",
+    "left-message",
+    "emailed",
+    "spoke",
+    "messaged",
+    "referred",
+    "not-now",
+    "interview",
+)
+
+
+def log_lines(i: int, decided: date, entries: int) -> list[str]:
+    """`entries` contacts after the 90-day mark, one flow line each as `runnerup log`
+    writes them: retries, conversations, a `next` now and then, and 2% of roles ending."""
+    rng = random.Random(i)
+    lines = ["    log:"]
+    day = decided + timedelta(days=88 + rng.randrange(0, 5))
+    for k in range(entries):
+        outcome = rng.choice(LOG_OUTCOMES)
+        if k == entries - 1 and rng.random() < 0.02:
+            outcome = rng.choice(("offer", "declined"))
+        extra = ""
+        if outcome == "not-now":
+            extra = f", next: {rng.choice(('2 months', '3 months', '6 weeks'))}"
+        if rng.random() < 0.3:
+            extra = ", note: Said to try again after the quarter closes" + extra
+        lines.append(f"      - {{on: {day.isoformat()}, outcome: {outcome}{extra}}}")
+        day += timedelta(days=rng.randrange(2, 12))
+    return lines
+
+
+def config_text(n: int, seed: int = 5, log: int = 0) -> str:
+    """A config with `n` roles (and `log` contacts each); the same arguments give the
+    same bytes, and `log` changes nothing else."""
     rng = random.Random(seed)
-    return header() + "".join(role(i, rng) for i in range(n))
+    roles = []
+    for i in range(n):
+        text = role(i, rng)
+        if log:
+            decided = date.fromisoformat(text.split("decided: ", 1)[1][:10])
+            text += "\n".join(log_lines(i, decided, log)) + "\n"
+        roles.append(text)
+    return header() + "".join(roles)
 
 
 def yaml2ics_text(config: str) -> str:
@@ -180,5 +221,6 @@ def yaml2ics_text(config: str) -> str:
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    text = config_text(n)
+    log = int(sys.argv[sys.argv.index("--log") + 1]) if "--log" in sys.argv else 0
+    text = config_text(n, log=log)
     sys.stdout.write(yaml2ics_text(text) if "--yaml2ics" in sys.argv else text)

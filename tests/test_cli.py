@@ -176,9 +176,10 @@ def test_check_json_is_stable(runner: CliRunner, write_config) -> None:
                         "column": 5,
                         "path": "roles[0].compnay",
                         "message": "unknown key `compnay`; did you mean `company`? (known: "
-                        "call_time, company, contact, decided, duration, follow_up, hired, "
-                        "holidays, id, notes, posting, prep, reminder, status, talking_points, "
-                        "title, why_close, workdays)",
+                        "attempts, call_time, channel, company, contact, decided, duration, "
+                        "follow_up, follow_up_from, hired, holidays, id, log, notes, posting, "
+                        "prep, reminder, retry, started, status, talking_points, title, "
+                        "why_close, workdays)",
                         "severity": "error",
                     }
                 ],
@@ -203,6 +204,8 @@ def test_agenda_text(runner: CliRunner) -> None:
     assert result.stdout.splitlines() == [
         "OVERDUE 19 days  Tue 2026-11-10 16:30  Call Mei Tanaka — Koala Robotics (30-day "
         "follow-up)  [mei@koala.example]",
+        "                 log it: runnerup log koala-robotics-engineering-manager-2026-10-12 "
+        "no-answer (or spoke)",
         "in 3 days        Wed 2026-12-02 11:00  Call Dana Whitfield — Acme Corp (90-day "
         "follow-up)  [+1 555 0100]",
         "in 8 days        Mon 2026-12-07 10:00  Call Priya Raman — Northwind Analytics "

@@ -49,11 +49,16 @@ def test_commands_and_options(runner: CliRunner) -> None:
     )
 
 
-@pytest.mark.parametrize("command", ["close", "pin"])
+@pytest.mark.parametrize("command", ["close", "pin", "log", "draft"])
 def test_role_ids_from_runnerup_config(runner: CliRunner, command: str) -> None:
     out = complete(runner, "bash", f"runnerup {command} ", {"RUNNERUP_CONFIG": str(SAMPLE)})
     assert out == "".join(f"plain,{role_id}\n" for role_id in OPEN_IDS)
     # the closed Initech role is not offered
+
+
+def test_log_completes_outcomes(runner: CliRunner) -> None:
+    out = complete(runner, "bash", "runnerup log acme-spm n", {"RUNNERUP_CONFIG": str(SAMPLE)})
+    assert out == "plain,no-answer\nplain,not-now\n"
 
 
 def test_role_ids_with_descriptions_for_zsh_and_fish(runner: CliRunner) -> None:

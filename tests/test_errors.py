@@ -67,20 +67,20 @@ CASES: dict[str, tuple[str, str]] = {
     "unknown top key": (
         "calendar:\n  timezone: UTC\nrole:\n" + ROLE,
         "c.yaml:3:1: role: unknown key `role`; did you mean `roles`? (known: caldav, "
-        "calendar, defaults, roles)",
+        "calendar, defaults, roles, templates)",
     ),
     "unknown role key": (
         cfg(ROLE.replace("company:", "compnay:")),
         "c.yaml:4:5: roles[0].compnay: unknown key `compnay`; did you mean `company`? "
-        "(known: call_time, company, contact, decided, duration, follow_up, hired, holidays, "
-        "id, notes, posting, prep, reminder, status, talking_points, title, why_close, "
-        "workdays)",
+        "(known: attempts, call_time, channel, company, contact, decided, duration, "
+        "follow_up, follow_up_from, hired, holidays, id, log, notes, posting, prep, reminder, "
+        "retry, started, status, talking_points, title, why_close, workdays)",
     ),
     "unknown defaults key": (
         "defaults:\n  folow_up: 30 days\nroles:\n" + ROLE,
         "c.yaml:2:3: defaults.folow_up: unknown key `folow_up`; did you mean `follow_up`? "
-        "(known: call_time, duration, follow_up, holidays, prep, reminder, talking_points, "
-        "workdays)",
+        "(known: attempts, call_time, channel, duration, follow_up, follow_up_from, holidays, "
+        "prep, reminder, retry, talking_points, workdays)",
     ),
     "missing title": (
         cfg(ROLE.replace("    title: Senior Product Manager\n", "")),
@@ -172,7 +172,8 @@ CASES: dict[str, tuple[str, str]] = {
         cfg(ROLE + "    talking_points:\n      - Congratulate {compnay}\n"),
         "c.yaml:11:9: roles[0].talking_points[0]: unknown placeholder {compnay}; did you mean "
         "{company}? (known: {company}, {title}, {contact}, {contact_first}, {hired}, "
-        "{decided}, {elapsed}, {why_close})",
+        "{decided}, {elapsed}, {why_close}, {last_contact}, {last_outcome}, {last_note}, "
+        "{attempt})",
     ),
     "colon in a talking point": (
         cfg(ROLE + "    talking_points:\n      - Offer help: an intro\n"),

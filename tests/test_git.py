@@ -125,7 +125,8 @@ def test_github_format_escapes_and_marks_warnings(runner: CliRunner, write_confi
         "expected a mapping of keys, found 'x'\n"
         f"::error file={escaped},line=5,col=76,title=runnerup%3A roles[0].talking_points[0]::"
         "unknown placeholder {x%25} (known: {company}, {title}, {contact}, {contact_first}, "
-        "{hired}, {decided}, {elapsed}, {why_close})\n"
+        "{hired}, {decided}, {elapsed}, {why_close}, {last_contact}, {last_outcome}, "
+        "{last_note}, {attempt})\n"
     )
 
 

@@ -103,6 +103,11 @@ LOCATIONS = {
         "touchpoint",
         MINIMAL + "    follow_up:\n      - after: 90 days\n        zzz: 1\n",
     ),
+    "templates": ("templates", MINIMAL + "templates:\n  zzz: 1\n"),
+    "log_entry": (
+        "log_entry",
+        MINIMAL + "    log:\n      - on: 2026-12-03\n        outcome: spoke\n        zzz: 1\n",
+    ),
 }
 
 
@@ -169,6 +174,13 @@ def _with_value(section: str, key: str, value: Any) -> str:
         return existing.sub("", base).replace("    contact:\n", f"    contact:\n      {line}\n")
     if section == "caldav":
         return base + f"caldav:\n  {line}\n"
+    if section == "templates":
+        return base + f"templates:\n  {line}\n"
+    if section == "log_entry":
+        rest = {"on": "2026-12-03", "outcome": "spoke"}
+        rest.pop(key, None)
+        more = "".join(f"        {k}: {v}\n" for k, v in rest.items())
+        return base + f"    log:\n      - {line}\n{more}"
     assert section == "touchpoint"
     after = "" if key == "after" else "        after: 90 days\n"
     return base + f"    follow_up:\n      - {line}\n{after}"
@@ -251,6 +263,31 @@ GOOD = {
             id: 007
             talking_points: ["{{literal}} and {company}", 42]
         """,
+    "the follow-up loop: a log, channels, retries, templates, started": """\
+        defaults:
+          channel: Email
+          retry: 1 week
+          attempts: 2
+          follow_up_from: decided
+        templates:
+          subject: "{company}: checking in"
+          email: "Hi {contact_first}, {attempt} try since {last_contact} ({last_outcome})."
+        roles:
+          - company: A
+            title: B
+            decided: 2026-09-03
+            started: 2026-10-01
+            contact: {name: C}
+            channel: message
+            log:
+              - {on: 2026-12-02, outcome: no-answer}
+              - {on: 2026-12-07, outcome: NOT-NOW, note: spring, next: 3 months}
+              - on: 2026-12-08
+                outcome: spoke
+                next: 2027-01-12 09:30
+              - {on: 2026-12-09, outcome: referred, next: 14}
+              - {on: 2026-12-10, outcome: declined}
+        """,
 }
 
 
@@ -287,6 +324,14 @@ BAD = {
     "empty company": ('    company: ""\n', "$.roles[0].company"),
     "holidays lower case": ("    holidays: us\n", "$.roles[0].holidays"),
     "date with a time": ("    decided: 2026-09-03 10:00\n", "$.roles[0].decided"),
+    "unknown outcome": ("    log: [{on: 2026-12-02, outcome: ghosted}]\n", "$.roles[0].log"),
+    "log entry without on": ("    log: [{outcome: spoke}]\n", "$.roles[0].log[0]"),
+    "log not a list": ("    log: spoke\n", "$.roles[0].log"),
+    "bad next": ("    log: [{on: 2026-12-02, outcome: spoke, next: soon}]\n", "$.roles[0].log"),
+    "unknown channel": ("    channel: fax\n", "$.roles[0].channel"),
+    "zero retry": ("    retry: 0 days\n", "$.roles[0].retry"),
+    "attempts 21": ("    attempts: 21\n", "$.roles[0].attempts"),
+    "bad started": ("    started: soon\n", "$.roles[0].started"),
 }
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from .config import OUTCOMES, Config, LogEntry, Role
 from .content import summary
-from .schedule import Call
+from .schedule import Call, plan_role
 
 OVERDUE_DAYS = 30
 """A missed call stays on the agenda this long, like a cancelled one in the calendar."""
@@ -24,7 +25,7 @@ class Item:
         return self.days_left < 0
 
     def as_dict(self) -> dict[str, object]:
-        call, role = self.call, self.call.role
+        call, role, last = self.call, self.call.role, self.last
         yours = call.start.astimezone(ZoneInfo(self.your_zone))
         theirs = call.local_start
         return {
@@ -34,6 +35,7 @@ class Item:
             "contact": role.contact.name,
             "phone": role.contact.phone,
             "email": role.contact.email,
+            "channel": role.settings.channel,
             "summary": summary(call),
             "touchpoint": call.touch.after.label,
             "uid": call.uid,
@@ -44,7 +46,59 @@ class Item:
             "contact_zone": call.zone,
             "days_left": self.days_left,
             "overdue": self.overdue,
+            "attempt": call.attempt,
+            "kind": call.kind,
+            "last_contact": last.on.isoformat() if last else None,
+            "last_outcome": last.outcome if last else None,
         }
+
+    @property
+    def last(self) -> LogEntry | None:
+        return self.call.role.history[-1] if self.call.role.log else None
+
+
+def last_text(entry: LogEntry) -> str:
+    """`last: no answer on 2026-12-02`: what the agenda shows after a logged contact."""
+    return f"last: {OUTCOMES[entry.outcome]} on {entry.on.isoformat()}"
+
+
+def log_hint(role: Role) -> str:
+    """What to run after a missed touchpoint: the no-reply outcome of its channel."""
+    no_reply = {"call": "no-answer", "email": "emailed", "message": "messaged"}
+    return f"log it: runnerup log {role.id} {no_reply[role.settings.channel]} (or spoke)"
+
+
+@dataclass(frozen=True)
+class Done:
+    """A touchpoint that reached its last try without a reply."""
+
+    call: Call
+    entry: LogEntry  # the contact that used the last try
+
+    def text(self) -> str:
+        role = self.call.role
+        return (
+            f"{role.contact.name} — {role.company}: the {self.call.touch.after.label} "
+            f"follow-up is done after {self.call.attempt} "
+            f"tr{'y' if self.call.attempt == 1 else 'ies'} without a reply "
+            f"({last_text(self.entry)})"
+        )
+
+
+def finished(config: Config, today: date, *, everything: bool = False) -> list[Done]:
+    """Touchpoints whose tries ran out in the last 30 days (all with `everything`)."""
+    out = []
+    for role in config.roles:
+        if not role.open or not role.log:
+            continue
+        plan = plan_role(role, config.zone_of(role), config.timezone)
+        by_uid = {c.uid: e for c, e in plan.answered}
+        for call in plan.exhausted:
+            entry = by_uid[call.uid]
+            if everything or (today - entry.on).days <= OVERDUE_DAYS:
+                out.append(Done(call, entry))
+    out.sort(key=lambda d: (d.entry.on, d.call.role.id))
+    return out
 
 
 def agenda(

@@ -22,6 +22,7 @@ from . import DEFAULT_CONFIG, __version__
 from .console import emit, emit_bytes, emit_json, escape, say, say_error, say_mistake
 from .errors import ConfigError, Problem, RunnerupError
 from .gcpause import paused_gc
+from .outcomes import OUTCOMES
 
 
 class _Group(click.Group):
@@ -342,27 +343,31 @@ def build(
 @click.option("--all", "everything", is_flag=True, help="Also list calls more than 30 days past.")
 @today_option
 def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime | None) -> None:
-    """The calls ahead, soonest first, with days left; missed ones are marked OVERDUE."""
+    """The calls ahead, soonest first, with days left; missed ones are marked OVERDUE.
+
+    A role with a log shows its last contact and which try is next; a missed call
+    suggests the `runnerup log` line to run, and a touchpoint whose tries ran out (see
+    `attempts`) is listed as done.
+    """
     from zoneinfo import ZoneInfo
 
     from .agenda import agenda as upcoming
-    from .agenda import when_text
+    from .agenda import finished, last_text, log_hint, when_text
     from .config import load_config
     from .content import summary
     from .schedule import schedule
 
     cfg = load_config(_config_path(config))
-    items = upcoming(
-        schedule(cfg), _today(today, cfg.timezone), cfg.timezone, everything=everything
-    )
+    day = _today(today, cfg.timezone)
+    items = upcoming(schedule(cfg), day, cfg.timezone, everything=everything)
     if as_json:
         emit_json([item.as_dict() for item in items])
         return
+    done = finished(cfg, day, everything=everything)
     if not items:
         say("nothing coming up: no open roles with calls ahead")
-        return
     zone = ZoneInfo(cfg.timezone)
-    width = max(len(when_text(i.days_left)) for i in items)
+    width = max((len(when_text(i.days_left)) for i in items), default=0)
     for item in items:
         local = item.call.start.astimezone(zone)
         when = when_text(item.days_left).ljust(width)
@@ -371,7 +376,13 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
         reach = contact.phone or contact.email
         if reach:
             line += f"  [{reach}]"
+        if item.last is not None:
+            line += f"  ({last_text(item.last)})"
         say(line, fg="red" if item.overdue else None)
+        if item.overdue:
+            say(" " * (width + 2) + log_hint(item.call.role))
+    for finished_item in done:
+        say(f"done: {finished_item.text()}")
 
 
 @main.command()
@@ -843,6 +854,178 @@ def pin(
     day = today.date() if today else None
     result = edit_file(_config_path(config), lambda t, n: pin_role(t, n, role_id, when, day, after))
     say(result.message)
+
+
+# --------------------------------------------------------------------------- the loop
+
+
+class _Next(click.ParamType):
+    """`--next`: an offset from the contact (`2 weeks`), or a date (and time)."""
+
+    name = "next"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .durations import ValueProblem, parse_offset
+
+        text = str(value).strip()
+        try:
+            _When().convert(text, param, ctx)
+            return text.replace("T", " ")
+        except click.BadParameter:
+            pass
+        try:
+            offset = parse_offset(text)
+        except ValueProblem as exc:
+            self.fail(
+                f"{value!r} is neither an offset nor a date: {exc}; or write YYYY-MM-DD (HH:MM)",
+                param,
+                ctx,
+            )
+        if offset.canonical == "P0D":
+            self.fail("the next touchpoint must be at least a day after the contact", param, ctx)
+        return text
+
+
+@main.command(name="log")
+@role_id_argument
+@click.argument("outcome", metavar="OUTCOME", type=click.Choice(list(OUTCOMES)))
+@edit_config_option
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The day of the contact (default: today in your calendar's zone).",
+)
+@click.option("--note", help="What was said, or anything worth remembering.")
+@click.option(
+    "--next",
+    "next_",
+    type=_Next(),
+    metavar="OFFSET|WHEN",
+    help="Add a touchpoint this long after the contact ('2 weeks'), or at this date "
+    "(and time, in the contact's zone).",
+)
+@today_option
+def log_command(
+    role_id: str,
+    outcome: str,
+    config: Path | None,
+    on: datetime | None,
+    note: str | None,
+    next_: str | None,
+    today: datetime | None,
+) -> None:
+    """Log a contact with a role, and see what changes in the calendar.
+
+    OUTCOME is one of no-answer, left-message, emailed, messaged (no reply yet: a retry
+    follows, up to `attempts`), spoke, referred, interview, not-now (with --next for
+    when to try again), offer or declined (the role ends). The entry is appended to the
+    role's `log:` as one line; nothing else in the file changes.
+    """
+    from .edit import NewEntry, edit_file, log_role
+    from .outcomes import ENDING_OUTCOMES
+
+    if next_ is not None and outcome in ENDING_OUTCOMES:
+        raise click.BadParameter(
+            f"`{outcome}` ends the role, so there is no next touchpoint", param_hint="--next"
+        )
+    path = _config_path(config)
+    day = today.date() if today else None
+
+    def change(text: str, name: str) -> Any:
+        from zoneinfo import ZoneInfo
+
+        from .config import parse_config
+
+        now = day or datetime.now(ZoneInfo(parse_config(text.encode(), name).timezone)).date()
+        entry = NewEntry(on.date() if on else now, outcome, note.strip() if note else None, next_)
+        return log_role(text, name, role_id, entry, now)
+
+    result = edit_file(path, change)
+    for line in result.message.splitlines():
+        say(line)
+
+
+@main.command()
+@role_id_argument
+@edit_config_option
+@click.option(
+    "--open",
+    "open_",
+    is_flag=True,
+    help="Hand the mailto link (or the profile link, for a message) to the system.",
+)
+def draft(role_id: str, config: Path | None, open_: bool) -> None:
+    """Print the message for a role's next touchpoint: subject and body.
+
+    An email for `channel: email` (and for a call, to send if they do not answer), the
+    text to paste for `channel: message`. runnerup drafts; you send.
+    """
+    from .config import load_config
+    from .content import draft as drafted
+    from .edit import EditError, role_ids
+    from .schedule import schedule
+
+    path = _config_path(config)
+    cfg = load_config(path)
+    if role_id not in {r.id for r in cfg.roles}:
+        known = ", ".join(i for i, _ in role_ids(path, open_only=False))
+        raise EditError(f"no role with id `{role_id}` in {path} (ids: {known})")
+    calls = [c for c in schedule(cfg) if c.role.id == role_id]
+    if not calls:
+        raise EditError(f"{role_id} has no touchpoint ahead (closed, ended, or all done)")
+    message = drafted(calls[0], cfg)
+    if message.to:
+        say(f"To: {message.to}")
+    if message.subject:
+        say(f"Subject: {message.subject}")
+    say("")
+    for line in message.body.splitlines():
+        say(line)
+    if open_:
+        link = message.mailto or message.to
+        if not link:
+            raise EditError(f"{role_id}'s contact has no email or profile link to open")
+        click.launch(link)
+
+
+@main.command()
+@click.argument("configs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained page (inline SVG, no JavaScript) with the funnel "
+    "and a timeline of contacts.",
+)
+@today_option
+def stats(
+    configs: tuple[Path, ...], as_json: bool, html: Path | None, today: datetime | None
+) -> None:
+    """What your follow-ups led to: contacts by outcome, reply rate, referrals,
+    interviews and offers, days to first contact, overdue touchpoints, per month.
+
+    Takes several configs (default: $RUNNERUP_CONFIG, else runnerup.yaml) and counts
+    them together. Contacts come from each role's `log:`.
+    """
+    from .config import load_config
+    from .stats import collect, page, text
+
+    loaded = [load_config(p) for p in (list(configs) or [_config_path(None)])]
+    result = collect(loaded, _today(today, loaded[0].timezone))
+    if html is not None:
+        from .files import write_atomic
+
+        write_atomic(html, page(result).encode("utf-8"))
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        for line in text(result):
+            say(line)
+    if html is not None:
+        say(f"wrote {html}", err=as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

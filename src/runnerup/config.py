@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
+from .outcomes import CHANNELS, ENDING_OUTCOMES, OUTCOMES, RETRY_OUTCOMES
 from .source import Node, parse_yaml, read_config_bytes
 
 DEFAULT_NAME = "Runner-up follow-ups"
@@ -32,7 +33,12 @@ PLACEHOLDERS = (
     "decided",
     "elapsed",
     "why_close",
+    "last_contact",
+    "last_outcome",
+    "last_note",
+    "attempt",
 )
+
 
 BUILTIN_POINTS = (
     "Thank {contact_first} again for the time the team gave you during the {title} search.",
@@ -60,6 +66,9 @@ class Touch:
     column: int = 0
 
 
+_RETRY = Offset(days=3)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What `defaults:` sets and a role may override."""
@@ -72,6 +81,40 @@ class Settings:
     reminder: timedelta | None = timedelta(minutes=30)
     prep: timedelta | None = None
     talking_points: tuple[str, ...] = BUILTIN_POINTS
+    channel: str = "call"
+    retry: Offset = _RETRY
+    attempts: int = 3
+    follow_up_from: str = "started"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One contact after the decision: when, what came of it, and what to do next."""
+
+    on: date
+    outcome: str
+    note: str | None = None
+    next: Offset | datetime | date | None = None  # `--next`: offset from `on`, or when
+    index: int = 0  # position in the role's `log:` (file order; never reordered)
+    line: int = 0
+    column: int = 0
+
+    @property
+    def ends(self) -> bool:
+        return self.outcome in ENDING_OUTCOMES
+
+    @property
+    def replied(self) -> bool:
+        return self.outcome not in RETRY_OUTCOMES
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The drafted email's subject and body and the pasted message; None: built in."""
+
+    subject: str | None = None
+    email: str | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +144,8 @@ class Role:
     posting: str | None = None
     notes: str | None = None
     status: str = "open"
+    started: date | None = None
+    log: tuple[LogEntry, ...] = ()
     path: str = "roles[0]"  # where it is in the config, for messages
     line: int = 0
     column: int = 0
@@ -113,6 +158,18 @@ class Role:
     @property
     def open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def history(self) -> tuple[LogEntry, ...]:
+        """The log by date; entries of one day in file order (the file is never reordered)."""
+        return tuple(sorted(self.log, key=lambda e: (e.on, e.index)))
+
+    @property
+    def base(self) -> date:
+        """The day offsets count from: `started` when known (and wanted), else `decided`."""
+        if self.started is not None and self.settings.follow_up_from == "started":
+            return self.started
+        return self.decided
 
 
 @dataclass(frozen=True)
@@ -134,6 +191,7 @@ class Config:
     description: str = ""
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     caldav: CalDAV = CalDAV()
+    templates: Templates = Templates()
 
     def zone_of(self, role: Role) -> str:
         return role.contact.timezone or self.timezone
@@ -197,6 +255,32 @@ _SETTING_KEYS = (
         "built-in points, in a role they are added after them.",
         ["Thank {contact_first} again for the time spent on the {title} search."],
     ),
+    Key(
+        "channel",
+        "channel",
+        "How you reach out: `call`, `email` (the event carries a drafted email and a "
+        "mailto link) or `message` (text to paste, and the profile link).",
+        "call",
+    ),
+    Key(
+        "retry",
+        "retry",
+        "After no reply (`no-answer`, `left-message`, `emailed`, `messaged`), try again "
+        "this long after the contact.",
+        "3 days",
+    ),
+    Key(
+        "attempts",
+        "attempts",
+        "At most this many tries per touchpoint, counting the first (1 to 20).",
+        3,
+    ),
+    Key(
+        "follow_up_from",
+        "follow_up_from",
+        "Count offsets from `started` (when a role has it) or from `decided`.",
+        "started",
+    ),
 )
 
 KEYS: dict[str, tuple[Key, ...]] = {
@@ -209,6 +293,12 @@ KEYS: dict[str, tuple[Key, ...]] = {
             {"follow_up": "90 days"},
         ),
         Key("roles", "roles", "The roles you came second for.", []),
+        Key(
+            "templates",
+            "section:templates",
+            "Your own drafted email and message (placeholders as in talking points).",
+            {"subject": "Following up on the {title} role"},
+        ),
         Key(
             "caldav",
             "section:caldav",
@@ -275,6 +365,19 @@ KEYS: dict[str, tuple[Key, ...]] = {
         Key("posting", "url", "The job posting.", "https://acme.example/jobs/123"),
         Key("notes", "text", "Free text, shown in the event.", "Met Dana at ProductCon."),
         Key("status", "status", "`open`, or `closed` to stop the follow-ups.", "open"),
+        Key(
+            "started",
+            "date",
+            "When the new hire started, if you know (YYYY-MM-DD); offsets count from it.",
+            "2026-10-01",
+        ),
+        Key(
+            "log",
+            "log",
+            "Contacts after the decision, oldest first: `{on, outcome, note, next}`; "
+            "written by `runnerup log` or by hand.",
+            [{"on": "2026-12-03", "outcome": "no-answer"}],
+        ),
         *_SETTING_KEYS,
     ),
     "contact": (
@@ -293,6 +396,44 @@ KEYS: dict[str, tuple[Key, ...]] = {
             "timezone",
             "Their IANA time zone; default: the calendar's.",
             "America/Chicago",
+        ),
+    ),
+    "templates": (
+        Key(
+            "subject",
+            "template",
+            "The drafted email's subject.",
+            "Following up on the {title} role",
+        ),
+        Key(
+            "email",
+            "template",
+            "The drafted email's body.",
+            "Hi {contact_first}, it has been {elapsed} since the {title} search.",
+        ),
+        Key(
+            "message",
+            "template",
+            "The text to paste into a message (LinkedIn or similar).",
+            "Hi {contact_first}, how is the team doing?",
+        ),
+    ),
+    "log_entry": (
+        Key("on", "date", "The day of the contact (YYYY-MM-DD).", "2026-12-03", required=True),
+        Key(
+            "outcome",
+            "outcome",
+            "What came of it: " + ", ".join(f"`{o}`" for o in OUTCOMES) + ".",
+            "no-answer",
+            required=True,
+        ),
+        Key("note", "text", "What was said, or anything worth remembering.", "Voicemail full."),
+        Key(
+            "next",
+            "next",
+            "The next touchpoint: an offset from `on`, or a local date (and time) in the "
+            "contact's zone.",
+            "2 weeks",
         ),
     ),
     "touchpoint": (
@@ -426,6 +567,9 @@ class _Validator:
 
         caldav = self.caldav(top["caldav"]) if "caldav" in top else CalDAV()
 
+        templates = (
+            self.templates(top["templates"], "templates") if "templates" in top else Templates()
+        )
         base = Settings()
         if "defaults" in top:
             base = self.settings(top["defaults"], "defaults", "defaults", base, replace_points=True)
@@ -465,6 +609,7 @@ class _Validator:
             description,
             tuple(self.warnings),
             caldav,
+            templates,
         )
 
     def caldav(self, node: Node) -> CalDAV:
@@ -524,6 +669,8 @@ class _Validator:
                 ("notes", "text"),
                 ("status", "status"),
                 ("id", "id"),
+                ("started", "date"),
+                ("log", "log"),
             )
             if name in values
         }
@@ -848,6 +995,138 @@ class _Validator:
             return _INVALID
         return value
 
+    # -- the follow-up loop (issue 9): new readers, next to the others
+
+    def templates(self, node: Node, path: str) -> Templates:
+        values = self.section(node, path, "templates")
+        parsed = {name: self.template(value, _join(path, name)) for name, value in values.items()}
+        return Templates(**{k: v for k, v in parsed.items() if v is not None})
+
+    def template(self, node: Node, path: str) -> str | None:
+        raw = self.scalar(node, path, "a template (text with placeholders)")
+        if raw is None:
+            return None
+        problem = template_problem(raw)
+        if problem:
+            self.fail(node, path, problem)
+            return None
+        if not raw.strip():
+            self.fail(node, path, "expected text, found an empty string")
+            return None
+        return raw.strip()
+
+    def choice(self, node: Node, path: str, options: tuple[str, ...]) -> object:
+        shown = ", ".join(f"`{o}`" for o in options)
+        raw = self.scalar(node, path, f"one of {shown}")
+        if raw is None:
+            return _INVALID
+        value = raw.strip().lower()
+        if value not in options:
+            hint = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+            maybe = f"; did you mean `{hint[0]}`?" if hint else ""
+            self.fail(node, path, f"expected one of {shown}, found {node.describe}{maybe}")
+            return _INVALID
+        return value
+
+    def retry(self, node: Node, path: str) -> object:
+        offset = self.offset(node, path)
+        if offset is None:
+            return _INVALID
+        if offset.canonical == "P0D":
+            self.fail(
+                node, path, f"expected a retry delay of at least a day, found {node.describe}"
+            )
+            return _INVALID
+        return offset
+
+    def attempts(self, node: Node, path: str) -> object:
+        raw = self.scalar(node, path, "a number of attempts (1 to 20)")
+        if raw is None:
+            return _INVALID
+        text = raw.strip()
+        if not text.isdigit() or not 1 <= int(text) <= 20:
+            self.fail(
+                node,
+                path,
+                f"expected a whole number of attempts from 1 to 20, found {node.describe}",
+            )
+            return _INVALID
+        return int(text)
+
+    def log(self, node: Node, path: str) -> object:
+        if node.kind != "seq":
+            self.fail(
+                node,
+                path,
+                f"expected a list of contacts such as `- {{on: 2026-12-03, outcome: spoke}}`, "
+                f"found {node.describe}",
+            )
+            return _INVALID
+        entries: list[LogEntry] = []
+        ok = True
+        for index, item in enumerate(node.items):
+            entry = self.log_entry(item, f"{path}[{index}]", index)
+            if entry is None:
+                ok = False
+                continue
+            entries.append(entry)
+        return tuple(entries) if ok else _INVALID
+
+    def log_entry(self, node: Node, path: str, index: int) -> LogEntry | None:
+        if node.kind != "map":
+            self.fail(
+                node,
+                path,
+                f"expected a contact as a mapping with `on:` and `outcome:`, found {node.describe}",
+            )
+            return None
+        values = self.section(node, path, "log_entry")
+        before = len(self.problems)
+        on = self.date(values["on"], f"{path}.on") if "on" in values else None
+        outcome = (
+            self.choice(values["outcome"], f"{path}.outcome", tuple(OUTCOMES))
+            if "outcome" in values
+            else _INVALID
+        )
+        note = self.text(values["note"], f"{path}.note") if "note" in values else None
+        nxt = self.next(values["next"], f"{path}.next") if "next" in values else None
+        if len(self.problems) > before or on is None or outcome is _INVALID:
+            return None
+        if nxt is not None and outcome in ENDING_OUTCOMES:
+            self.fail(
+                values["next"],
+                f"{path}.next",
+                f"`{outcome}` ends the role, so there is no next touchpoint: remove `next`",
+            )
+            return None
+        if isinstance(nxt, (date, datetime)):
+            day = nxt.date() if isinstance(nxt, datetime) else nxt
+            if day <= on:
+                self.fail(
+                    values["next"],
+                    f"{path}.next",
+                    f"the next touchpoint ({_day_text(nxt)}) must come after the contact "
+                    f"({on.isoformat()})",
+                )
+                return None
+        return LogEntry(on, str(outcome), note or None, nxt, index, node.line, node.column)
+
+    def next(self, node: Node, path: str) -> Offset | datetime | date | None:
+        raw = self.scalar(node, path, "an offset such as `2 weeks`, or a date")
+        if raw is None:
+            return None
+        text = raw.strip()
+        if _DATE_RE.fullmatch(text):
+            return self.date(node, path)
+        if _DATETIME_RE.fullmatch(text):
+            value = self.datetime(node, path)
+            return None if value is _INVALID else value  # type: ignore[return-value]
+        offset = self.offset(node, path)
+        if offset is not None and offset.canonical == "P0D":
+            self.fail(node, path, f"expected an offset of at least a day, found {node.describe}")
+            return None
+        return offset
+
 
 _INVALID = object()
 """Marks a value already reported as a problem."""
@@ -875,6 +1154,11 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
     "email": _Validator.email,
     "status": _Validator.status,
     "id": _Validator.role_id,
+    "channel": lambda v, n, p: v.choice(n, p, CHANNELS),
+    "follow_up_from": lambda v, n, p: v.choice(n, p, ("started", "decided")),
+    "retry": _Validator.retry,
+    "attempts": _Validator.attempts,
+    "log": _Validator.log,
 }
 
 
@@ -888,6 +1172,10 @@ _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _CONTACT_KINDS = {k.name: k.kind for k in KEYS["contact"]}
+
+
+def _day_text(value: date | datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value.isoformat()
 
 
 def _join(path: str, name: str) -> str:
@@ -1068,6 +1356,42 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
                     "warning",
                 )
             )
+        channel = role.settings.channel
+        if channel == "email" and not role.contact.email:
+            out.append(
+                Problem(
+                    config.path,
+                    *role.where("contact"),
+                    f"{path}.contact.email",
+                    f"`channel: email`, but {role.contact.name} has no email: add "
+                    "`email:` so the drafted email has an address",
+                    "warning",
+                )
+            )
+        elif channel == "message" and not role.contact.linkedin:
+            out.append(
+                Problem(
+                    config.path,
+                    *role.where("contact"),
+                    f"{path}.contact.linkedin",
+                    f"`channel: message`, but {role.contact.name} has no profile link: add "
+                    "`linkedin:` so the event links to where you send it",
+                    "warning",
+                )
+            )
+        for entry in role.log:
+            if entry.on > today:
+                out.append(
+                    Problem(
+                        config.path,
+                        entry.line,
+                        entry.column,
+                        f"{path}.log[{entry.index}].on",
+                        f"this contact ({entry.on.isoformat()}) is in the future: log a "
+                        "contact once it has happened",
+                        "warning",
+                    )
+                )
         if role.decided > today:
             out.append(
                 Problem(

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .config import Role
+from .config import OUTCOMES, Config, Role
+from .draft import Draft, draft_for
 from .durations import describe_duration
-from .schedule import Call, zone_info
+from .schedule import Call, ordinal, zone_info
 
 NEUTRAL_TITLE = "Follow-up call"
+
+
+def fields(call: Call) -> dict[str, str]:
+    """The placeholders' values for one call (talking points, drafted messages)."""
+    values = _fields(call.role, call.touch.after.words)
+    last = call.role.history[-1] if call.role.log else None
+    values["last_contact"] = long_date(last.on) if last else "no contact yet"
+    values["last_outcome"] = OUTCOMES[last.outcome] if last else "none yet"
+    values["last_note"] = (last.note or "") if last else ""
+    values["attempt"] = ordinal(call.attempt)
+    return values
 
 
 def _fields(role: Role, elapsed: str) -> dict[str, str]:
@@ -30,9 +42,21 @@ def long_date(day: object) -> str:
     return f"{day.day} {day:%B %Y}"  # type: ignore[attr-defined]
 
 
+_VERBS = {"call": "Call", "email": "Email", "message": "Message"}
+
+
 def summary(call: Call) -> str:
-    label = f"{call.touch.after.label} follow-up"
-    return f"Call {call.role.contact.name} — {call.role.company} ({label})"
+    verb = _VERBS[call.role.settings.channel]
+    return f"{verb} {call.role.contact.name} — {call.role.company} ({call.label})"
+
+
+def draft(call: Call, config: Config) -> Draft:
+    """The message to send at this touchpoint: the email (also a call's fallback), or
+    for `channel: message` the text to paste."""
+    contact = call.role.contact
+    return draft_for(
+        config, fields(call), call.role.settings.channel, contact.email, contact.linkedin
+    )
 
 
 def prep_summary(call: Call) -> str:
@@ -41,7 +65,8 @@ def prep_summary(call: Call) -> str:
 
 def alarm_text(call: Call, before: timedelta) -> str:
     when = f"in {describe_duration(before)}" if before else "now"
-    return f"Call {call.role.contact.name} ({call.role.company}) {when}"
+    verb = _VERBS[call.role.settings.channel]
+    return f"{verb} {call.role.contact.name} ({call.role.company}) {when}"
 
 
 def _when(moment: datetime, zone: str) -> str:
@@ -49,14 +74,16 @@ def _when(moment: datetime, zone: str) -> str:
     return f"{local:%a} {long_date(local)}, {local:%H:%M} {local.tzname()} ({zone})"
 
 
-def description(call: Call, your_zone: str) -> str:
+def description(call: Call, your_zone: str, config: Config | None = None) -> str:
     """The event body: why, what to say, when, and how to reach them."""
     role, contact = call.role, call.role.contact
-    lines = [
-        f"Follow-up call about the {role.title} role at {role.company}"
-        + (f" ({call.number} of {call.of})" if call.of > 1 else "")
-        + "."
-    ]
+    channel = role.settings.channel
+    what = {"call": "Follow-up call", "email": "Follow-up email", "message": "Follow-up message"}
+    if call.kind != "planned":  # a retry or next touchpoint: "(90-day follow-up, 2nd try)"
+        count = f" ({call.label})"
+    else:
+        count = f" ({call.number} of {call.of})" if call.of > 1 else ""
+    lines = [f"{what[channel]} about the {role.title} role at {role.company}{count}."]
     lines += [
         "",
         "WHY YOU ARE CALLING",
@@ -64,12 +91,27 @@ def description(call: Call, your_zone: str) -> str:
         f"{long_date(role.decided)}.",
         f"- Hired: {role.hired or 'not known'}.",
     ]
+    if role.started is not None:
+        lines.append(f"- {role.hired or 'The new hire'} started on {long_date(role.started)}.")
     if role.why_close:
         lines.append(f"- Why it was close: {role.why_close}")
+    if role.log:
+        last = role.history[-1]
+        lines += [
+            "",
+            "LAST CONTACT",
+            f"- {long_date(last.on)}: {OUTCOMES[last.outcome]}"
+            + (f" — {last.note}" if last.note else ""),
+        ]
+        if call.attempt > 1:
+            lines.append(
+                f"- This is the {ordinal(call.attempt)} try (at most {role.settings.attempts})."
+            )
+        lines.append(f"- Contacts so far: {len(role.log)}.")
     lines += ["", "TALKING POINTS"]
     # Validated templates hold plain {name} fields only (no spec, conversion, index or
     # attribute), for which str.format_map is string.Formatter without its Python overhead.
-    values = _fields(role, call.touch.after.words)
+    values = fields(call)
     lines += [f"{n}. {p.format_map(values)}" for n, p in enumerate(role.settings.talking_points, 1)]
     lines += ["", "WHEN", f"- Your time: {_when(call.start, your_zone)}"]
     lines.append(f"- {contact.first_name}'s time: {_when(call.start, call.zone)}")
@@ -89,11 +131,31 @@ def description(call: Call, your_zone: str) -> str:
         )
         if value
     ]
+    if config is not None and (channel != "call" or (contact.email and call.attempt > 1)):
+        lines += _draft_lines(draft(call, config), channel)
     if role.posting:
         lines += ["", f"Posting: {role.posting}"]
     if role.notes:
         lines += ["", "NOTES", role.notes]
     return "\n".join(lines)
+
+
+def _draft_lines(drafted: Draft, channel: str) -> list[str]:
+    """The drafted message in the event: to send, or (for a call) if they do not answer."""
+    if drafted.channel == "message":
+        lines = ["", "MESSAGE TO PASTE", drafted.body]
+        if drafted.to:
+            lines.append(f"Send it at: {drafted.to}")
+        return lines
+    title = "DRAFT EMAIL" if channel == "email" else "IF THEY DO NOT ANSWER: DRAFT EMAIL"
+    lines = ["", title]
+    if drafted.to:
+        lines.append(f"To: {drafted.to}")
+    lines += [f"Subject: {drafted.subject}", "", drafted.body]
+    link = drafted.mailto
+    if drafted.to and link:
+        lines += ["", f"Open it in your mail program: {link}"]
+    return lines
 
 
 def prep_description(call: Call, your_zone: str) -> str:

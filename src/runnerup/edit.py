@@ -691,7 +691,8 @@ def _chosen_touch(
         known = ", ".join(f"`{_offset_text(t.after)}`" for t in touches)
         raise EditError(f"{role.id} has no touchpoint {after!r} (it has {known})")
     zone = ZoneInfo(config.timezone)
-    calls = [c for c in schedule(config) if c.role.id == role.id]
+    # Retries and `next` touchpoints come from the log, not from `follow_up`: not pinnable.
+    calls = [c for c in schedule(config) if c.role.id == role.id and c.kind == "planned"]
     for call in calls:
         if call.start.astimezone(zone).date() >= today:
             return call.touch
@@ -891,3 +892,127 @@ def _ids_from_tree(data: bytes, filename: str) -> list[tuple[str, str]]:
             role_id = derive_id(company, title, decided)
         out.append((role_id, f"{company} — {title}".strip(" —")))
     return out
+
+
+# --------------------------------------------------------------------------- log
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """What `runnerup log` appends: one contact, written as one line of the role's `log:`."""
+
+    on: date
+    outcome: str
+    note: str | None = None
+    next: str | None = None  # as typed: an offset (`2 weeks`) or a date (and time)
+
+    def flow(self) -> str:
+        """`{on: 2026-12-03, outcome: no-answer, note: ...}`: one entry, one line, so the
+        log reads (and diffs) one contact per line."""
+        parts = [f"on: {self.on.isoformat()}", f"outcome: {self.outcome}"]
+        if self.note:
+            parts.append(f"note: {scalar(self.note, flow=True)}")
+        if self.next:
+            parts.append(f"next: {scalar(self.next, flow=True)}")
+        return "{" + ", ".join(parts) + "}"
+
+
+def log_role(
+    text: str, filename: str, role_id: str, entry: NewEntry, today: date | None = None
+) -> Edited:
+    """Append `entry` to the role's `log:` (creating the key), after every entry there;
+    the entries already written are never touched. Refuses a contact in the future and
+    one after the role has ended (`offer`, `declined`)."""
+    doc = _Doc(text, filename)
+    role, node = doc.role(role_id)
+    if today is None:
+        today = datetime.now(ZoneInfo(doc.config.timezone)).date()
+    if entry.on > today:
+        raise EditError(
+            f"{entry.on.isoformat()} is in the future (today is {today.isoformat()}): "
+            "log a contact once it has happened"
+        )
+    ended = next((e for e in role.history if e.ends), None)
+    if ended is not None:
+        raise EditError(
+            f"{role_id} ended with `{ended.outcome}` on {ended.on.isoformat()}, so nothing "
+            "more is logged; to reopen it, edit that entry by hand"
+        )
+    owner = f"role `{role_id}`"
+    item = entry.flow()
+    found = doc.own(node, "log", owner)
+    changes: list[_Change]
+    if found is None:
+        if node.flow_style:
+            changes = doc.add_keys(node, [f"log: [{item}]"])
+        else:
+            changes = doc.add_keys(node, ["log:", f"  - {item}"])
+    else:
+        value = found[1]
+        if value.tag == "tag:yaml.org,2002:null":
+            start = doc.text.index(":", found[0].end_mark.index)
+            changes = [_Change(start, value.end_mark.index, f": [{item}]")]
+        elif isinstance(value, yaml.SequenceNode) and value.flow_style:
+            end = value.end_mark.index - 1  # the closing bracket
+            while doc.text[end - 1] in " \t\r\n":
+                end -= 1
+            changes = [_Change(end, end, (", " if value.value else "") + item)]
+        elif isinstance(value, yaml.SequenceNode):
+            dash = value.start_mark.column
+            at = doc.insertion_point(value, dash + 1)
+            lead = doc.newline if at == len(doc.text) and not doc.text.endswith("\n") else ""
+            changes = [_Change(at, at, f"{lead}{' ' * dash}- {item}{doc.newline}")]
+        else:
+            raise EditError(f"`log` of {owner} is not a list; fix it by hand")
+    new_text = doc.apply(changes)
+    before = len(role.log)
+
+    def effect(config: Config) -> bool:
+        after = next((r for r in config.roles if r.id == role_id), None)
+        if after is None or len(after.log) != before + 1:
+            return False
+        last = after.log[-1]
+        return (last.on, last.outcome, last.note) == (entry.on, entry.outcome, entry.note)
+
+    config = _validated(new_text, filename, effect)
+    after = next(r for r in config.roles if r.id == role_id)
+    lines = [f"logged {entry.outcome} with {role_id} on {entry.on.isoformat()} in {filename}"]
+    lines += log_effects(config, role, after)
+    return Edited(new_text, "\n".join(lines))
+
+
+def log_effects(config: Config, before: Role, after: Role) -> list[str]:
+    """What a new log entry changes in the calendar, one line each."""
+    from .schedule import plan_role
+
+    zone, yours = config.zone_of(after), config.timezone
+    old, new = plan_role(before, zone, yours), plan_role(after, zone, yours)
+
+    def when(call: object) -> str:
+        local = call.local_start  # type: ignore[attr-defined]
+        return f"{local:%a %Y-%m-%d %H:%M} {call.zone}"  # type: ignore[attr-defined]
+
+    old_uids = {c.uid for c in old.pending}
+    new_uids = {c.uid for c in new.pending}
+    lines = [
+        f"  answered: {c.label} ({when(c)}): it leaves the calendar"
+        for c in old.pending
+        if c.uid not in new_uids
+    ]
+    lines += [f"  new: {c.label}, {when(c)}" for c in new.pending if c.uid not in old_uids]
+    for call in new.exhausted[len(old.exhausted) :]:
+        lines.append(
+            f"  done: the {call.touch.after.label} follow-up after {call.attempt} "
+            f"tr{'y' if call.attempt == 1 else 'ies'}; no more retries"
+        )
+    if not after.open:
+        return [f"  {after.id} is closed: no events (set `status: open` to resume)"]
+    if new.ended is not None:
+        lines.append(f"  the role ends ({new.ended.outcome}): no further events")
+    elif not new.pending:
+        lines.append("  nothing further is planned for this role")
+    elif not any(c.uid not in old_uids for c in new.pending):
+        nxt = new.pending[0]
+        lines.append(f"  next: {nxt.label}, {when(nxt)}")
+    lines.append("run `runnerup build` to update the calendar")
+    return lines

@@ -112,7 +112,7 @@ def call_events(calls: list[Call], config: Config, privacy: str = "full") -> lis
         else:
             body += [
                 f"SUMMARY:{escape(summary(call))}",
-                f"DESCRIPTION:{escape(description(call, config.timezone))}",
+                f"DESCRIPTION:{escape(description(call, config.timezone, config))}",
             ]
             if call.role.contact.phone:
                 body.append(f"LOCATION:{escape(call.role.contact.phone)}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .config import KEYS, PLACEHOLDERS, WEEKDAYS, Key
+from .config import CHANNELS, KEYS, OUTCOMES, PLACEHOLDERS, WEEKDAYS, Key
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "runnerup.schema.json"
@@ -152,7 +152,52 @@ def _kind(kind: str) -> dict[str, Any]:
             "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{0,63}\s*$",
         },
     }
+    fragments.update(_loop_kinds())
     return fragments[kind]
+
+
+def _choice(*options: str) -> dict[str, Any]:
+    """One of a few words, in any case (the validator lowercases)."""
+    return {
+        "anyOf": [
+            {"enum": list(options)},
+            {"type": "string", "pattern": rf"^\s*{_words(*options)}\s*$"},
+        ]
+    }
+
+
+def _loop_kinds() -> dict[str, dict[str, Any]]:
+    """The follow-up loop's value kinds (issue 9): log entries, channels, retries."""
+    date = r"\d{4}-\d{1,2}-\d{1,2}"
+    return {
+        "channel": _choice(*CHANNELS),
+        "follow_up_from": _choice("started", "decided"),
+        "retry": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "description": "A bare number is days."},
+                {"type": "string", "allOf": [{"pattern": _OFFSET}, {"pattern": _POSITIVE}]},
+            ]
+        },
+        "attempts": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 20},
+                {"type": "string", "pattern": r"^\s*(?:[1-9]|1\d|20)\s*$"},
+            ]
+        },
+        "log": {"type": "array", "items": {"$ref": "#/$defs/log_entry"}},
+        "outcome": _choice(*OUTCOMES),
+        "next": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "description": "A bare number is days."},
+                {"type": "string", "allOf": [{"pattern": _OFFSET}, {"pattern": _POSITIVE}]},
+                {
+                    "type": "string",
+                    "pattern": rf"^\s*{date}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*$",
+                },
+            ]
+        },
+        "template": {"type": ["string", "number", "boolean"], "pattern": _TEMPLATE},
+    }
 
 
 def _required(section: str, key: Key) -> bool:
@@ -206,6 +251,8 @@ def config_schema() -> dict[str, Any]:
             "contact": _object("contact", "The hiring manager."),
             "caldav": _object("caldav", "Where `runnerup push` writes the events."),
             "touchpoint": _object("touchpoint", "One follow-up call, optionally pinned."),
+            "templates": _object("templates", "Your own drafted email and message."),
+            "log_entry": _object("log_entry", "One contact after the decision."),
             "offset": {
                 "description": "An offset after `decided`: `90 days`, `3 months`, "
                 "`1 month 2 weeks`, a bare number of days, or ISO 8601 (`P90D`).",
