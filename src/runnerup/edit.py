@@ -924,7 +924,7 @@ def log_role(
     the entries already written are never touched. Refuses a contact in the future and
     one after the role has ended (`offer`, `declined`)."""
     doc = _Doc(text, filename)
-    role, node = doc.role(role_id)
+    role, index, node = doc.role(role_id)
     if today is None:
         today = datetime.now(ZoneInfo(doc.config.timezone)).date()
     if entry.on > today:
@@ -939,43 +939,43 @@ def log_role(
             "more is logged; to reopen it, edit that entry by hand"
         )
     owner = f"role `{role_id}`"
+    doc.guard(node, owner, "logging a contact")
     item = entry.flow()
-    found = doc.own(node, "log", owner)
+    found = doc.own(node, "log")
     changes: list[_Change]
-    if found is None:
+    if found is None:  # absent, or merged in with `<<`: the role gets its own
         if node.flow_style:
-            changes = doc.add_keys(node, [f"log: [{item}]"])
+            changes = doc.add_keys(node, [("log", f"[{item}]")])
         else:
-            changes = doc.add_keys(node, ["log:", f"  - {item}"])
+            at = doc.insertion_point(node, node.start_mark.column)
+            indent, nl = " " * node.start_mark.column, doc.newline
+            block = f"{indent}log:{nl}{indent}  - {item}{nl}"
+            changes = [_Change(at, at, doc.lead(at) + block)]
     else:
-        value = found[1]
-        if value.tag == "tag:yaml.org,2002:null":
-            start = doc.text.index(":", found[0].end_mark.index)
-            changes = [_Change(start, value.end_mark.index, f": [{item}]")]
+        key, value = found
+        doc.guard(value, f"`log` of {owner}", "adding to it")
+        if isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+            changes = [doc.set_value(key, value, f"[{item}]")]
         elif isinstance(value, yaml.SequenceNode) and value.flow_style:
-            end = value.end_mark.index - 1  # the closing bracket
-            while doc.text[end - 1] in " \t\r\n":
-                end -= 1
-            changes = [_Change(end, end, (", " if value.value else "") + item)]
+            changes = [doc.flow_append(value, item)]
         elif isinstance(value, yaml.SequenceNode):
             dash = value.start_mark.column
             at = doc.insertion_point(value, dash + 1)
-            lead = doc.newline if at == len(doc.text) and not doc.text.endswith("\n") else ""
-            changes = [_Change(at, at, f"{lead}{' ' * dash}- {item}{doc.newline}")]
+            changes = [_Change(at, at, f"{doc.lead(at)}{' ' * dash}- {item}{doc.newline}")]
         else:
             raise EditError(f"`log` of {owner} is not a list; fix it by hand")
     new_text = doc.apply(changes)
     before = len(role.log)
 
-    def effect(config: Config) -> bool:
-        after = next((r for r in config.roles if r.id == role_id), None)
-        if after is None or len(after.log) != before + 1:
+    def effect(config: Config, roles: list[object]) -> bool:
+        after = config.roles[index] if index < len(config.roles) else None
+        if after is None or after.id != role_id or len(after.log) != before + 1:
             return False
         last = after.log[-1]
         return (last.on, last.outcome, last.note) == (entry.on, entry.outcome, entry.note)
 
-    config = _validated(new_text, filename, effect)
-    after = next(r for r in config.roles if r.id == role_id)
+    config = _validated(doc, new_text, role=index, keys=("log",), effect=effect)
+    after = config.roles[index]
     lines = [f"logged {entry.outcome} with {role_id} on {entry.on.isoformat()} in {filename}"]
     lines += log_effects(config, role, after)
     return Edited(new_text, "\n".join(lines))
