@@ -131,7 +131,7 @@ def description(call: Call, your_zone: str, config: Config | None = None) -> str
         )
         if value
     ]
-    if config is not None and (channel != "call" or (contact.email and call.attempt > 1)):
+    if config is not None and (channel != "call" or contact.email):
         lines += _draft_lines(draft(call, config), channel)
     if role.posting:
         lines += ["", f"Posting: {role.posting}"]
