@@ -45,8 +45,13 @@ def escape(text: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold one content line at 75 octets, never inside a UTF-8 character."""
+    """Fold one content line at 75 octets, never inside a UTF-8 character nor inside a
+    TEXT escape (`\\n`, `\\,`, `\\;`, `\\\\`): Google Calendar drops an event whose
+    physical line ends in the backslash of an escape (collective/icalendar#1501)."""
     return _fold_bytes(line.encode("utf-8")).decode("utf-8")
+
+
+_BACKSLASH = 0x5C
 
 
 def _fold_bytes(data: bytes) -> bytes:
@@ -61,6 +66,14 @@ def _fold_bytes(data: bytes) -> bytes:
         end = start + limit
         while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its char
             end -= 1
+        if data[end - 1] == _BACKSLASH:
+            # Escapes are pairs, and no earlier cut split one: an odd run of backslashes
+            # before the cut ends in an escape's first half, which goes to the next line.
+            run = end - 1
+            while run > start and data[run - 1] == _BACKSLASH:
+                run -= 1
+            if (end - run) % 2:
+                end -= 1
         parts.append(data[start:end])
         start, limit = end, 74  # continuation lines start with a space
     parts.append(data[start:])
@@ -68,7 +81,14 @@ def _fold_bytes(data: bytes) -> bytes:
 
 
 def utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    """DATE-TIME in UTC. Not strftime: its `%Y` gives `999`, not `0999`, on glibc."""
+    t = moment.astimezone(timezone.utc)
+    return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}Z"
+
+
+def date_stamp(day: date) -> str:
+    """DATE, zero-padded for years below 1000 as `utc_stamp`."""
+    return f"{day.year:04}{day.month:02}{day.day:02}"
 
 
 @dataclass
@@ -135,8 +155,8 @@ def call_events(calls: list[Call], config: Config, privacy: str = "full") -> lis
         if call.prep_day is not None:
             day = call.prep_day
             prep = [
-                f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-                f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+                f"DTSTART;VALUE=DATE:{date_stamp(day)}",
+                f"DTEND;VALUE=DATE:{date_stamp(day + timedelta(days=1))}",
             ]
             if busy:
                 prep += ["SUMMARY:Prep", "CLASS:PRIVATE"]
@@ -148,7 +168,7 @@ def call_events(calls: list[Call], config: Config, privacy: str = "full") -> lis
                     "CLASS:PRIVATE",
                 ]
             prep += ["TRANSP:TRANSPARENT", "STATUS:CONFIRMED"]
-            events.append(Event(call.prep_uid, prep, f"{day:%Y%m%d}"))
+            events.append(Event(call.prep_uid, prep, date_stamp(day)))
     return events
 
 
