@@ -11,7 +11,15 @@ from pathlib import Path
 
 from .config import Config
 from .errors import OutputError
-from .ics import Event, Previous, calendar_bytes, call_events, read_previous
+from .ics import (
+    MAX_SEQUENCE,
+    Event,
+    Previous,
+    UnusablePrevious,
+    calendar_bytes,
+    call_events,
+    read_previous,
+)
 from .memory import Changes, merge
 from .schedule import schedule
 
@@ -36,8 +44,11 @@ def produce(config: Config, privacy: str = "full") -> list[Event]:
     return call_events(schedule(config), config, privacy)
 
 
+# A UTC DTSTAMP and ten digits of SEQUENCE at most: anything else is not matched, and
+# `read_previous` reports it.
 _STAMPS = re.compile(
-    rb"\r\nBEGIN:VEVENT\r\nUID:([^\r\n]*)\r\nDTSTAMP:([^\r\n]*)\r\nSEQUENCE:([0-9]+)\r\n"
+    rb"\r\nBEGIN:VEVENT\r\nUID:([^\r\n]*)\r\nDTSTAMP:([0-9]{8}T[0-9]{6}Z)\r\n"
+    rb"SEQUENCE:([0-9]{1,10})\r\n"
 )
 
 
@@ -61,6 +72,8 @@ def render_unchanged(
             return None
         uids.add(event.uid)
         event.dtstamp, event.sequence = found[0].decode(), int(found[1])
+        if event.sequence > MAX_SEQUENCE:
+            return None
     if len(uids) != len(events):  # a UID twice: the memory would compare each
         return None
     data = calendar_bytes(config, events, privacy)
@@ -89,10 +102,13 @@ def build_output(
         quick = render_unchanged(config, events, old, privacy)
         if quick is not None:  # `old` is runnerup's own output: nothing to check or merge
             return *quick, old
-    existing = read_previous(old, str(target)) if old is not None else None
+    existing = _memory(old, str(target), force=force, foreign=False) if old is not None else None
     if target is not None:
         check_overwrite(target, existing, force)
-    memory = load_previous(previous, required=True) if previous is not None else existing
+    if previous is not None:
+        memory = load_previous(previous, required=True, force=force)
+    else:
+        memory = existing
     data, changes = render(config, memory, now, privacy, events)
     return data, changes, old
 
@@ -116,10 +132,23 @@ def default_output(config_path: Path) -> Path:
     return config_path.with_suffix(".ics")
 
 
-def load_previous(path: Path, *, required: bool) -> Previous | None:
-    """The memory: a previous output, if there is one (and `--previous` insists)."""
+def load_previous(path: Path, *, required: bool, force: bool = False) -> Previous | None:
+    """The memory: a previous output, if there is one (and `--previous` insists).
+
+    A file named by `--previous` (`required`) may be a copy another tool re-saved; one
+    that cannot be used is an error, unless `force` says to start afresh."""
     data = read_output(path, required=required)
-    return None if data is None else read_previous(data, str(path))
+    return None if data is None else _memory(data, str(path), force=force, foreign=required)
+
+
+def _memory(data: bytes, name: str, *, force: bool, foreign: bool) -> Previous | None:
+    """`read_previous`, or with `force` no memory at all when the file cannot be used."""
+    try:
+        return read_previous(data, name, foreign=foreign)
+    except UnusablePrevious:
+        if force:
+            return None
+        raise
 
 
 def read_output(path: Path, *, required: bool) -> bytes | None:

@@ -44,7 +44,7 @@ def merge(
 ) -> tuple[list[Event], Changes]:
     """Apply the memory to freshly produced events; `now` stamps whatever changed."""
     stamp = utc_stamp(now)
-    remembered = previous.events if previous and previous.ours else {}
+    remembered = previous.events if previous is not None else {}
     out: list[Event] = []
     new = changed = cancelled = 0
     produced = set()
@@ -74,10 +74,11 @@ def merge(
 def _long_past(event: PreviousEvent, now: datetime) -> bool:
     if event.ends is None:
         return False
+    # `now - 30 days`, not `ends + 30 days`: an end in December 9999 must not overflow.
     if isinstance(event.ends, datetime):
-        return event.ends + KEEP_CANCELLED < now
+        return event.ends < now - KEEP_CANCELLED
     assert isinstance(event.ends, date)
-    return event.ends + KEEP_CANCELLED < now.date()
+    return event.ends < now.date() - KEEP_CANCELLED
 
 
 def _cancelled_body(event: PreviousEvent) -> list[str]:
