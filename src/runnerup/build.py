@@ -15,12 +15,13 @@ from .ics import (
     MAX_SEQUENCE,
     Event,
     Previous,
+    Retired,
     UnusablePrevious,
     calendar_bytes,
     call_events,
     read_previous,
 )
-from .memory import Changes, merge
+from .memory import KEEP_CANCELLED, Changes, merge
 from .schedule import schedule
 
 
@@ -30,13 +31,16 @@ def render(
     now: datetime,
     privacy: str = "full",
     events: list[Event] | None = None,
+    form: str = "import",
 ) -> tuple[bytes, Changes]:
     """The calendar for `config`, remembering `previous`; `now` stamps what changed.
-    `events`, if given, are `produce(config, privacy)`'s, made already."""
+    `events`, if given, are `produce(config, privacy)`'s, made already. `form` is
+    "import" (removed events stay as CANCELLED tombstones) or "feed" (for subscription,
+    as `serve` and a published file: removed events are left out, SEQUENCE remembered)."""
     if events is None:
         events = produce(config, privacy)
-    merged, changes = merge(events, previous, now)
-    return calendar_bytes(config, merged, privacy), changes
+    merged, retired, changes = merge(events, previous, now, form)
+    return calendar_bytes(config, merged, privacy, retired), changes
 
 
 def produce(config: Config, privacy: str = "full") -> list[Event]:
@@ -52,18 +56,32 @@ _STAMPS = re.compile(
 )
 
 
+_RETIRED = re.compile(
+    rb"\r\nX-RUNNERUP-RETIRED;SEQUENCE=([0-9]{1,10})(?:;ENDS=([0-9]{8}))?:([^\r\n]*)"
+)
+
+
 def render_unchanged(
-    config: Config, events: list[Event], old: bytes, privacy: str = "full"
+    config: Config,
+    events: list[Event],
+    old: bytes,
+    privacy: str = "full",
+    now: datetime | None = None,
 ) -> tuple[bytes, Changes] | None:
     """The calendar if it is exactly `old`: every event unchanged, none new or cancelled.
 
     The usual rebuild (the hook, the prompt, the hourly job) changes nothing, and then
     reading the previous output event by event (0.3 s at 10,000 roles) is not needed:
     each event takes the DTSTAMP and SEQUENCE `old` shows for its UID, and if the result
-    is `old` byte for byte, it is what `render` with `old` as memory gives too. Otherwise
-    None, and `render` decides; it reuses `events`."""
+    is `old` byte for byte, it is what `render` with `old` as memory gives too (in either
+    form: with no event removed, they agree). The memory of events a feed left out is
+    carried as it is, unless one of them has expired by `now`. Otherwise None, and
+    `render` decides; it reuses `events`."""
     stamps = {uid: (dtstamp, sequence) for uid, dtstamp, sequence in _STAMPS.findall(old)}
     if len(stamps) != len(events):
+        return None
+    retired = _retired(old, now)
+    if retired is None:
         return None
     uids = set()
     for event in events:
@@ -76,10 +94,30 @@ def render_unchanged(
             return None
     if len(uids) != len(events):  # a UID twice: the memory would compare each
         return None
-    data = calendar_bytes(config, events, privacy)
+    data = calendar_bytes(config, events, privacy, retired)
     if data != old:
         return None
     return data, Changes(len(events), 0, 0, 0)
+
+
+def _retired(old: bytes, now: datetime | None) -> list[Retired] | None:
+    """The retired memory in `old`'s header, if none of it expires at `now`."""
+    header = old[: old.find(b"\r\nBEGIN:VEVENT\r\n")]  # all of it if there is no event
+    if b"X-RUNNERUP-RETIRED" not in header:
+        return []
+    found = _RETIRED.findall(re.sub(rb"\r\n[ \t]", b"", header))
+    if now is None:
+        return None
+    retired = []
+    for sequence, ends, uid in found:
+        try:
+            day = datetime.strptime(ends.decode(), "%Y%m%d").date() if ends else None
+        except ValueError:
+            return None  # `read_previous` reports it
+        if int(sequence) > MAX_SEQUENCE or (day is not None and day < now.date() - KEEP_CANCELLED):
+            return None
+        retired.append(Retired(uid.decode(), int(sequence), day))
+    return retired
 
 
 def build_output(
@@ -89,9 +127,11 @@ def build_output(
     now: datetime,
     privacy: str = "full",
     force: bool = False,
+    form: str = "import",
 ) -> tuple[bytes, Changes, bytes | None]:
     """What `runnerup build` writes to `target` (None: stdout), what changed, and the
-    target's current bytes (an unchanged calendar need not be rewritten).
+    target's current bytes (an unchanged calendar need not be rewritten). `form`: as
+    for `render`.
 
     The memory is `previous` if named, else the target itself. The usual rebuild changes
     nothing and is recognised without parsing the old file (`render_unchanged`)."""
@@ -99,7 +139,7 @@ def build_output(
     events = None
     if old is not None and previous is None:
         events = produce(config, privacy)
-        quick = render_unchanged(config, events, old, privacy)
+        quick = render_unchanged(config, events, old, privacy, now)
         if quick is not None:  # `old` is runnerup's own output: nothing to check or merge
             return *quick, old
     existing = _memory(old, str(target), force=force, foreign=False) if old is not None else None
@@ -109,7 +149,7 @@ def build_output(
         memory = load_previous(previous, required=True, force=force)
     else:
         memory = existing
-    data, changes = render(config, memory, now, privacy, events)
+    data, changes = render(config, memory, now, privacy, events, form)
     return data, changes, old
 
 

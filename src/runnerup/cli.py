@@ -224,14 +224,36 @@ def _github_annotation(problem: Problem) -> str:
     "from this file instead of the output.",
 )
 @privacy_option
-@click.option("--force", is_flag=True, help="Replace an output file that runnerup did not write.")
+@click.option(
+    "--for",
+    "form",
+    type=click.Choice(["import", "feed"]),
+    default="import",
+    show_default=True,
+    help="import: a file to import; a removed call stays as a CANCELLED event for 30 "
+    "days. feed: a file published for subscription by URL; a removed call is left out "
+    "(subscribed calendars drop what a feed no longer has) and only its SEQUENCE is "
+    "remembered.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an output file that runnerup did not write, or start afresh from a "
+    "previous output that cannot be used.",
+)
 def build(
-    config: Path | None, output: Path | None, previous: Path | None, privacy: str, force: bool
+    config: Path | None,
+    output: Path | None,
+    previous: Path | None,
+    privacy: str,
+    form: str,
+    force: bool,
 ) -> None:
     """Write the calendar (.ics): one event per follow-up call.
 
     Rebuilding keeps unchanged events byte for byte, bumps SEQUENCE on changed ones and
-    cancels the ones no longer produced. Then prints one line of what changed.
+    cancels the ones no longer produced (--for feed: leaves them out). Then prints one
+    line of what changed.
     """
     from .build import build_now, build_output, default_output, write_atomic
     from .config import load_config
@@ -239,7 +261,7 @@ def build(
     path = _config_path(config)
     cfg = load_config(path)
     target = None if str(output) == "-" else (output or default_output(path))
-    data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force)
+    data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force, form)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

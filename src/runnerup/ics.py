@@ -211,8 +211,38 @@ def busy_body(body: list[str]) -> list[str]:
     return out
 
 
-def calendar_bytes(config: Config, events: list[Event], privacy: str = "full") -> bytes:
-    """The whole file: header, events in a stable order, CRLF, folded."""
+FORMS = ("import", "feed")
+RETIRED = "X-RUNNERUP-RETIRED"
+
+
+@dataclass(frozen=True)
+class Retired:
+    """The memory of an event a feed no longer shows (SPEC §4): a subscription is a
+    snapshot, so a removed event is left out rather than sent as a CANCELLED tombstone,
+    but its SEQUENCE is kept, so that if it comes back it is still an update.
+
+    Written as one calendar property per UID, `X-RUNNERUP-RETIRED;SEQUENCE=2;ENDS=
+    20261209:<uid>`: clients ignore X- properties (RFC 5545 §3.8.8.2), the value is the
+    opaque UID, and the parameters hold the last SEQUENCE and the UTC day the event
+    ended, after which (plus 30 days, as a tombstone) the memory is dropped."""
+
+    uid: str
+    sequence: int
+    ends: date | None
+
+    def line(self) -> str:
+        ends = "" if self.ends is None else f";ENDS={date_stamp(self.ends)}"
+        return f"{RETIRED};SEQUENCE={self.sequence}{ends}:{self.uid}"
+
+
+def calendar_bytes(
+    config: Config,
+    events: list[Event],
+    privacy: str = "full",
+    retired: list[Retired] | tuple[Retired, ...] = (),
+) -> bytes:
+    """The whole file: header (with the memory of `retired` events), events in a stable
+    order, CRLF, folded."""
     if privacy == "busy":
         name, desc = BUSY_NAME, BUSY_DESCRIPTION
         events = [
@@ -231,6 +261,7 @@ def calendar_bytes(config: Config, events: list[Event], privacy: str = "full") -
         f"X-WR-CALDESC:{escape(desc)}",
         "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
         "X-PUBLISHED-TTL:PT12H",
+        *(r.line() for r in sorted(retired, key=lambda r: r.uid)),
     ]
     # One bytes object per event, not per line: 400,000 small objects at 10,000 roles
     # held 50 MB more at the peak of a build.
@@ -367,6 +398,7 @@ class Previous:
 
     ours: bool
     events: dict[str, PreviousEvent] = field(default_factory=dict)
+    retired: dict[str, Retired] = field(default_factory=dict)
 
 
 def unfold(text: str) -> list[str]:
@@ -401,6 +433,7 @@ def read_previous(data: bytes, name: str, *, foreign: bool = False) -> Previous:
     previous = Previous(ours=True)
     current: list[str] | None = None
     depth = 0
+    _read_retired(lines, previous, name)
     for line in lines[1:]:
         if current is None:
             if line == "BEGIN:VEVENT":
@@ -455,6 +488,7 @@ def _read_canonical(data: bytes, name: str) -> Previous | None:
     ):
         return None
     previous = Previous(ours=True)
+    _read_retired(header, previous, name)
     events = previous.events
     for chunk in chunks[1:]:
         # The event's lines, END:VEVENT included (slicing it off would copy every event).
@@ -494,6 +528,29 @@ def _read_canonical(data: bytes, name: str) -> Previous | None:
 # CR, a tab continuation, an empty line, and a line shorter than a fold point followed
 # by a continuation (one of 5 octets or fewer could unfold into "BEGIN:" or "END:").
 _NOT_PLAIN = re.compile(rb"\n(?:(?<!\r\n)|[\t\r]|[^\r\n]{0,5}\r\n )")
+
+
+def _read_retired(lines: list[str], previous: Previous, name: str) -> None:
+    """The `Retired` memory from the calendar's own lines (those outside any event)."""
+    depth = 0
+    for line in lines:
+        if line.startswith("BEGIN:"):
+            depth += 1
+        elif line.startswith("END:"):
+            depth -= 1
+        elif depth == 1 and line.startswith(RETIRED):
+            head, _, uid = line.partition(":")
+            params = dict(p.partition("=")[::2] for p in head.split(";")[1:])
+            previous.retired[uid] = _retired(uid, params, name)
+
+
+def _retired(uid: str, params: dict[str, str], name: str) -> Retired:
+    ends = params.get("ENDS")
+    day: date | None = None
+    if ends is not None:
+        when = _parse_when(ends, name, uid, f"{RETIRED} ENDS")
+        day = when.date() if isinstance(when, datetime) else when
+    return Retired(uid, _sequence(params.get("SEQUENCE", ""), name, uid), day)
 
 
 def _has_line_break(body: list[str]) -> bool:
@@ -562,7 +619,9 @@ def _previous_event(lines: list[str], name: str) -> PreviousEvent | None:
     )
 
 
-def _parse_when(value: str | None, name: str, uid: str) -> date | datetime | None:
+def _parse_when(
+    value: str | None, name: str, uid: str, what: str = "DTEND"
+) -> date | datetime | None:
     """DTEND as runnerup writes it (a UTC DATE-TIME or a DATE); anything else in a file
     that claims to be runnerup's is an error, not an event kept forever."""
     if value is None:
@@ -574,7 +633,7 @@ def _parse_when(value: str | None, name: str, uid: str) -> date | datetime | Non
             return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     except ValueError:
         pass
-    raise _unusable(name, f"event {uid}: DTEND {_shown(value)} is not a date or a UTC date-time")
+    raise _unusable(name, f"event {uid}: {what} {_shown(value)} is not a date or a UTC date-time")
 
 
 # ------------------------------------------------------------- another tool's copy
@@ -683,6 +742,11 @@ def _read_foreign(text: str, name: str) -> Previous:
     previous = Previous(ours=False)
     seen = 0
     for calendar in parsed:
+        found = calendar.get(RETIRED, [])
+        for prop in found if isinstance(found, list) else [found]:
+            uid = str(prop)
+            params = {key.upper(): str(value) for key, value in prop.params.items()}
+            previous.retired[uid] = _retired(uid, params, name)
         for comp in calendar.subcomponents:
             if comp.name != "VEVENT":
                 continue
@@ -691,7 +755,7 @@ def _read_foreign(text: str, name: str) -> Previous:
             if not _ours_uid(uid):
                 continue
             previous.events[uid] = _foreign_event(comp, uid, name)
-    if seen and not previous.events:
+    if seen and not previous.events and not previous.retired:
         raise _unusable(name, "none of its events was written by runnerup")
     return previous
 
