@@ -51,9 +51,6 @@ def fold(line: str) -> str:
     return _fold_bytes(line.encode("utf-8")).decode("utf-8")
 
 
-_BACKSLASH = 0x5C
-
-
 def _fold_bytes(data: bytes) -> bytes:
     """`fold` on the encoded line: cutting bytes at the last character boundary within
     the limit is what a walk over the characters does, without the per-character cost
@@ -66,11 +63,11 @@ def _fold_bytes(data: bytes) -> bytes:
         end = start + limit
         while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its char
             end -= 1
-        if data[end - 1] == _BACKSLASH:
+        if data[end - 1] == 0x5C:  # a backslash
             # Escapes are pairs, and no earlier cut split one: an odd run of backslashes
             # before the cut ends in an escape's first half, which goes to the next line.
             run = end - 1
-            while run > start and data[run - 1] == _BACKSLASH:
+            while run > start and data[run - 1] == 0x5C:
                 run -= 1
             if (end - run) % 2:
                 end -= 1
