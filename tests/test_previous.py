@@ -4,13 +4,17 @@ silent fresh start (which would restart SEQUENCE and lose the cancellations)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import icalendar
 import pytest
 import vobject
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from runnerup.cli import main
 
@@ -292,3 +296,110 @@ def test_a_previous_file_that_cannot_be_used_is_an_error(
     result = _build(runner, config, "--previous", str(previous), "--force")
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {tmp_path / 'runnerup.ics'}: 1 event (1 new)\n"
+
+
+def test_a_line_no_parser_can_read_in_a_resaved_event_is_not_a_crash(
+    setup, runner: CliRunner
+) -> None:
+    """Found by the fuzz test below: icalendar reports such a line with no property name."""
+    config, out, first = setup
+    resaved = _resaved_by_icalendar(first, None)
+    out.write_bytes(resaved.replace(b"\r\nSUMMARY:", b"\r\nA LINE WITHOUT COLON\r\nSUMMARY:", 1))
+    result = _build(runner, config)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}: 2 events (no changes)\n"
+    assert out.read_bytes() == first
+
+
+def test_a_feed_memory_line_that_is_not_utf8_is_an_error(setup, runner: CliRunner) -> None:
+    """Found by the fuzz test below: the quick rebuild must not decode it."""
+    config, out, _ = setup
+    config.write_text(MINIMAL, encoding="utf-8")
+    assert _build(runner, config, "--for", "feed").exit_code == 0
+    feed = out.read_bytes()
+    out.write_bytes(feed.replace(b"ENDS=20261209:", b"ENDS=20261209:\xff", 1))
+    result = _build(runner, config, "--for", "feed")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {out}: not a UTF-8 iCalendar file; {WAY_OUT}\n"
+
+
+# --------------------------------------------------------------------------- fuzzed
+
+_PIECES = [
+    b"\r\n",
+    b":",
+    b";",
+    b"=",
+    b" ",
+    b"\r\n ",
+    b"\xff",
+    b"\xc3",
+    b"END:VCALENDAR",
+    b"END:VEVENT",
+    b"BEGIN:VALARM",
+    b"SEQUENCE:",
+    b"99999999999",
+    b"DTEND:",
+    b"X-RUNNERUP-RETIRED;SEQUENCE=1;ENDS=20261301:\xff",
+]
+
+
+def _fuzz_bases() -> list[bytes]:
+    from runnerup.build import render
+    from runnerup.config import parse_config
+    from runnerup.ics import read_previous
+
+    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    text = SAMPLE.read_bytes()
+    fewer = text.replace(
+        b"  - company: Globex Health", b"  - company: Globex Health\n    status: closed"
+    )
+    ours, _ = render(parse_config(text, "s.yaml"), None, now)
+    feed, _ = render(parse_config(fewer, "s.yaml"), read_previous(ours, "o"), now, form="feed")
+    calendar = icalendar.Calendar.from_ical(ours)
+    calendar["PRODID"] = "-//Other//Tool//EN"
+    return [ours, feed, calendar.to_ical()]
+
+
+FUZZ_BASES = _fuzz_bases()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base=st.sampled_from(range(len(FUZZ_BASES))),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 12), st.sampled_from(_PIECES)),
+        min_size=1,
+        max_size=4,
+    ),
+    form=st.sampled_from(["import", "feed"]),
+    as_previous=st.booleans(),
+)
+def test_a_mangled_previous_output_is_used_or_refused_never_a_crash(
+    tmp_path_factory: pytest.TempPathFactory,
+    base: int,
+    edits: list[tuple[float, int, bytes]],
+    form: str,
+    as_previous: bool,
+) -> None:
+    """Bytes cut, inserted and replaced anywhere in runnerup's own file, a feed with its
+    memory, and a copy another tool re-saved: the build either works or stops with an
+    error about the file (a RunnerupError, which the CLI prints as one line)."""
+    from runnerup.build import build_output
+    from runnerup.config import parse_config
+    from runnerup.errors import RunnerupError
+
+    data = bytearray(FUZZ_BASES[base])
+    for where, cut, piece in edits:
+        at = int(where * (len(data) - 1))
+        data[at : at + cut] = piece
+    folder = tmp_path_factory.mktemp("fuzz")
+    target = folder / "runnerup.ics"
+    target.write_bytes(bytes(data))
+    config = parse_config(SAMPLE.read_bytes(), "s.yaml")
+    now = datetime(2026, 11, 18, 13, tzinfo=timezone.utc)
+    previous = target if as_previous else None
+    with contextlib.suppress(RunnerupError):
+        build_output(
+            config, folder / "new.ics" if as_previous else target, previous, now, form=form
+        )

@@ -56,8 +56,10 @@ _STAMPS = re.compile(
 )
 
 
+# The UID as printable ASCII (runnerup's are UUIDs): anything else is left to
+# `read_previous`, which checks the file is UTF-8 before decoding a byte of it.
 _RETIRED = re.compile(
-    rb"\r\nX-RUNNERUP-RETIRED;SEQUENCE=([0-9]{1,10})(?:;ENDS=([0-9]{8}))?:([^\r\n]*)"
+    rb"\r\nX-RUNNERUP-RETIRED;SEQUENCE=([0-9]{1,10})(?:;ENDS=([0-9]{8}))?:([!-~]+)(?=\r\n)"
 )
 
 
@@ -102,7 +104,8 @@ def render_unchanged(
 
 def _retired(old: bytes, now: datetime | None) -> list[Retired] | None:
     """The retired memory in `old`'s header, if none of it expires at `now`."""
-    header = old[: old.find(b"\r\nBEGIN:VEVENT\r\n")]  # all of it if there is no event
+    first = old.find(b"\r\nBEGIN:VEVENT\r\n")
+    header = old if first < 0 else old[: first + 2]  # with its last line's CRLF
     if b"X-RUNNERUP-RETIRED" not in header:
         return []
     found = _RETIRED.findall(re.sub(rb"\r\n[ \t]", b"", header))

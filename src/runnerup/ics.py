@@ -663,15 +663,15 @@ def semantic_body(lines: list[str]) -> list[str] | None:
     try:
         component = icalendar.Event.from_ical(text)
         return _canonical_body(component)
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
-        return None
+    except Exception:  # any failure of a parser on hand-edited text means "not the same":
+        return None  # the event gets SEQUENCE + 1, and nothing is lost
 
 
 def _canonical_body(component: object) -> list[str]:
     """`semantic_body` for a parsed icalendar VEVENT (ValueError if a value is not one
     runnerup could have written)."""
     comp = component  # an icalendar.Event; typed loosely to keep icalendar a lazy import
-    broken = {prop.upper() for prop, _ in getattr(comp, "errors", [])}
+    broken = {str(prop).upper() for prop, _ in getattr(comp, "errors", [])}
     out: list[str] = []
     for prop in _EVENT_ORDER:
         if prop in comp:  # type: ignore[operator]
@@ -734,7 +734,7 @@ def _read_foreign(text: str, name: str) -> Previous:
 
     try:
         parsed = icalendar.Calendar.from_ical(text, multiple=True)
-    except ValueError as exc:
+    except Exception as exc:  # whatever icalendar raises on a file it cannot read
         raise _unusable(name, f"not a readable iCalendar file ({exc})") from None
     previous = Previous(ours=False)
     seen = 0
@@ -758,7 +758,7 @@ def _read_foreign(text: str, name: str) -> Previous:
 
 
 def _foreign_event(comp: object, uid: str, name: str) -> PreviousEvent:
-    broken = {prop.upper() for prop, _ in getattr(comp, "errors", [])}
+    broken = {str(prop).upper() for prop, _ in getattr(comp, "errors", [])}
     for prop in ("SEQUENCE", "DTSTAMP", "DTEND"):
         if prop in broken:
             value = str(comp.get(prop, ""))  # type: ignore[attr-defined]
@@ -777,7 +777,7 @@ def _foreign_event(comp: object, uid: str, name: str) -> PreviousEvent:
             end = end.astimezone(timezone.utc)
         elif end is not None and not isinstance(end, date):
             raise ValueError("DTEND is not a date or time")
-    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+    except Exception as exc:  # a value icalendar read but runnerup cannot carry over
         raise _unusable(name, f"event {uid}: {exc}") from None
     start = next((line for line in body if line.startswith("DTSTART")), "")
     status = str(comp.get("STATUS", "")).upper()  # type: ignore[attr-defined]
