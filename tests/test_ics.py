@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.config import parse_config
@@ -86,6 +88,21 @@ def test_a_folded_escape_reads_back_as_its_text() -> None:
         assert text.strip() in str(event["DESCRIPTION"])
         for part in data.decode().split("\r\n"):
             assert not _ends_inside_an_escape(part)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.integers(0, 80),
+    text=st.text(st.sampled_from(["\\", ",", ";", "\n", "a", "é", "—", "😀", " "]), max_size=200),
+)
+def test_folding_any_escaped_text_keeps_escapes_whole(prefix: int, text: str) -> None:
+    """Any mix of escapes and one- to four-octet characters, at any offset."""
+    line = "DESCRIPTION:" + "x" * prefix + escape(text)
+    folded = fold(line)
+    for part in folded.split("\r\n"):
+        assert len(part.encode("utf-8")) <= 75
+        assert not _ends_inside_an_escape(part)
+    assert unfold(folded) == [line]
 
 
 @pytest.mark.parametrize(
