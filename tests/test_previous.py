@@ -100,6 +100,27 @@ def test_a_damaged_previous_names_that_file_and_force_starts_afresh(
     assert result.stdout == f"wrote {out}: 2 events (2 new)\n"
 
 
+def test_a_damaged_output_is_replaced_when_previous_names_a_good_copy(
+    setup, runner: CliRunner, tmp_path: Path
+) -> None:
+    """The way out the error names: the memory comes from the good copy, and the damaged
+    file (runnerup's) is replaced; a damaged file runnerup did not write is not."""
+    config, out, first = setup
+    good = tmp_path / "good.ics"
+    good.write_bytes(first)
+    config.write_text(MINIMAL, encoding="utf-8")
+    out.write_bytes(first[: len(first) // 2])
+    result = _build(runner, config, "--previous", str(good))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}: 2 events (1 cancelled)\n"
+    foreign = b"BEGIN:VCALENDAR\r\nPRODID:-//Other//EN\r\nBEGIN:VEVENT\r\n"
+    out.write_bytes(foreign)
+    result = _build(runner, config, "--previous", str(good))
+    assert result.exit_code == 1
+    assert "was not written by runnerup" in result.stderr
+    assert out.read_bytes() == foreign
+
+
 # --------------------------------------------------------------------------- bad values
 
 

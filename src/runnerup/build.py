@@ -19,6 +19,7 @@ from .ics import (
     UnusablePrevious,
     calendar_bytes,
     call_events,
+    claims_runnerup,
     read_previous,
 )
 from .memory import KEEP_CANCELLED, Changes, merge
@@ -145,7 +146,16 @@ def build_output(
         quick = render_unchanged(config, events, old, privacy, now)
         if quick is not None:  # `old` is runnerup's own output: nothing to check or merge
             return *quick, old
-    existing = _memory(old, str(target), force=force, foreign=False) if old is not None else None
+    existing = None
+    if old is not None:
+        try:
+            existing = _memory(old, str(target), force=force, foreign=False)
+        except UnusablePrevious:
+            if previous is None:
+                raise
+            # The memory comes from --previous (the good copy the error asks for): the
+            # damaged target is only replaced, if runnerup wrote it.
+            existing = Previous(ours=claims_runnerup(old))
     if target is not None:
         check_overwrite(target, existing, force)
     if previous is not None:

@@ -453,6 +453,14 @@ def read_previous(data: bytes, name: str, *, foreign: bool = False) -> Previous:
 
 
 _HEADER_LINES = 20  # the PRODID must be among the first lines, as in `read_previous`
+
+
+def claims_runnerup(data: bytes) -> bool:
+    """Whether a file, even one cut short, names runnerup as its producer."""
+    head = data[:4096].decode("utf-8", "replace")
+    return f"PRODID:{PRODID}" in unfold(head)[:_HEADER_LINES]
+
+
 _BOM = "\ufeff".encode()
 
 
