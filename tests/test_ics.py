@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime, timezone
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.config import parse_config
-from runnerup.ics import escape, fold, unfold
+from runnerup.ics import date_stamp, escape, fold, unfold, utc_stamp
 
 from .conftest import MINIMAL, SAMPLE
 
@@ -43,6 +47,74 @@ def test_folding_never_splits_a_character() -> None:
         assert len(part.encode("utf-8")) <= 75
         part.encode("utf-8").decode("utf-8")
     assert unfold(folded) == [line]
+
+
+ESCAPES = ["\\n", "\\,", "\\;", "\\\\"]
+FILLERS = ["a", "é", "—", "😀"]  # one to four octets
+
+
+def _ends_inside_an_escape(part: str) -> bool:
+    """Whether a physical line ends in an odd run of backslashes: an escape's first half."""
+    return (len(part) - len(part.rstrip("\\"))) % 2 == 1
+
+
+@pytest.mark.parametrize("escape_text", ESCAPES)
+@pytest.mark.parametrize("filler", FILLERS)
+def test_folding_never_splits_a_text_escape(escape_text: str, filler: str) -> None:
+    """Every escape at every position around each fold point (75, 149, ... octets), after
+    ASCII and multi-byte text, and runs of escaped backslashes: no physical line ends in
+    the backslash of an escape, and unfolding gives the line back."""
+    for width in range(1, 5):
+        for count in range(0, 160 // len(filler.encode())):
+            for run in (1, 2, 3):
+                value = filler * count + escape_text * run + "x" * width + escape_text
+                line = "DESCRIPTION:" + value
+                folded = fold(line)
+                parts = folded.split("\r\n")
+                for part in parts:
+                    assert len(part.encode("utf-8")) <= 75
+                    assert not _ends_inside_an_escape(part), (count, run, parts)
+                assert all(part.startswith(" ") for part in parts[1:])
+                assert unfold(folded) == [line]
+
+
+def test_a_folded_escape_reads_back_as_its_text() -> None:
+    """The same through a real parser: whatever the shift, icalendar reads the note as
+    written, and no line of the file ends inside an escape."""
+    for shift in range(8):
+        text = "é" * shift + "Then; a \\ and, a\nnew line. " * 12
+        data = build(MINIMAL + f"    notes: {json.dumps(text)}\n")
+        (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+        assert text.strip() in str(event["DESCRIPTION"])
+        for part in data.decode().split("\r\n"):
+            assert not _ends_inside_an_escape(part)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.integers(0, 80),
+    text=st.text(st.sampled_from(["\\", ",", ";", "\n", "a", "é", "—", "😀", " "]), max_size=200),
+)
+def test_folding_any_escaped_text_keeps_escapes_whole(prefix: int, text: str) -> None:
+    """Any mix of escapes and one- to four-octet characters, at any offset."""
+    line = "DESCRIPTION:" + "x" * prefix + escape(text)
+    folded = fold(line)
+    for part in folded.split("\r\n"):
+        assert len(part.encode("utf-8")) <= 75
+        assert not _ends_inside_an_escape(part)
+    assert unfold(folded) == [line]
+
+
+@pytest.mark.parametrize(
+    ("year", "stamp"),
+    [(1, "0001"), (999, "0999"), (1000, "1000"), (9999, "9999")],
+)
+def test_years_are_four_digits(year: int, stamp: str) -> None:
+    """DATE and DATE-TIME have four-digit years (RFC 5545 §3.3.4); strftime drops the zero."""
+    moment = datetime(year, 6, 7, 8, 9, 10, tzinfo=timezone.utc)
+    assert utc_stamp(moment) == f"{stamp}0607T080910Z"
+    assert date_stamp(moment.date()) == f"{stamp}0607"
+    assert icalendar.vDatetime.from_ical(utc_stamp(moment)) == moment
 
 
 def test_calendar_properties(sample: bytes) -> None:

@@ -257,8 +257,8 @@ def test_a_reformatted_previous_output_is_still_the_same_memory(built, width: in
     _, first = built(SAMPLE.read_text(encoding="utf-8"))
     fast = ics.read_previous(first, "a.ics")
     slow = ics.read_previous(_refolded(first, width), "b.ics")
-    assert ics._read_canonical(first) is not None
-    assert ics._read_canonical(_refolded(first, width)) is None
+    assert ics._read_canonical(first, "a.ics") is not None
+    assert ics._read_canonical(_refolded(first, width), "b.ics") is None
     assert fast.events.keys() == slow.events.keys() and len(fast.events) > 3
     for uid, one in fast.events.items():
         two = slow.events[uid]

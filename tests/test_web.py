@@ -856,8 +856,11 @@ def test_pages_workflow_builds_busy_with_the_published_feed_as_memory(tmp_path: 
     )
     (tmp_path / "runnerup.yaml").write_text(closed, encoding="utf-8")
     second = build()
-    assert second.count(b"STATUS:CANCELLED") == 1
-    assert b"SEQUENCE:1" in second
+    # A feed: the closed role's event is left out, its SEQUENCE remembered.
+    assert b"STATUS:CANCELLED" not in second
+    assert second.count(b"BEGIN:VEVENT") == first.count(b"BEGIN:VEVENT") - 1
+    assert second.count(b"\r\nX-RUNNERUP-RETIRED;SEQUENCE=1;") == 1
+    assert_nothing_personal(second, load_config(tmp_path / "runnerup.yaml"))
 
 
 # --------------------------------------------------------------------------- token rules

@@ -11,8 +11,18 @@ from .config import Config
 from .errors import OutputError
 from .files import FileRefused, read_regular
 from .files import write_atomic as write_atomic  # its old home; importers may use either
-from .ics import Event, Previous, calendar_bytes, call_events, read_previous
-from .memory import Changes, merge
+from .ics import (
+    MAX_SEQUENCE,
+    Event,
+    Previous,
+    Retired,
+    UnusablePrevious,
+    calendar_bytes,
+    call_events,
+    claims_runnerup,
+    read_previous,
+)
+from .memory import KEEP_CANCELLED, Changes, merge
 from .schedule import schedule
 
 
@@ -22,13 +32,16 @@ def render(
     now: datetime,
     privacy: str = "full",
     events: list[Event] | None = None,
+    form: str = "import",
 ) -> tuple[bytes, Changes]:
     """The calendar for `config`, remembering `previous`; `now` stamps what changed.
-    `events`, if given, are `produce(config, privacy)`'s, made already."""
+    `events`, if given, are `produce(config, privacy)`'s, made already. `form` is
+    "import" (removed events stay as CANCELLED tombstones) or "feed" (for subscription,
+    as `serve` and a published file: removed events are left out, SEQUENCE remembered)."""
     if events is None:
         events = produce(config, privacy)
-    merged, changes = merge(events, previous, now)
-    return calendar_bytes(config, merged, privacy), changes
+    merged, retired, changes = merge(events, previous, now, form)
+    return calendar_bytes(config, merged, privacy, retired), changes
 
 
 def produce(config: Config, privacy: str = "full") -> list[Event]:
@@ -36,23 +49,42 @@ def produce(config: Config, privacy: str = "full") -> list[Event]:
     return call_events(schedule(config), config, privacy)
 
 
+# A UTC DTSTAMP and ten digits of SEQUENCE at most: anything else is not matched, and
+# `read_previous` reports it.
 _STAMPS = re.compile(
-    rb"\r\nBEGIN:VEVENT\r\nUID:([^\r\n]*)\r\nDTSTAMP:([^\r\n]*)\r\nSEQUENCE:([0-9]+)\r\n"
+    rb"\r\nBEGIN:VEVENT\r\nUID:([^\r\n]*)\r\nDTSTAMP:([0-9]{8}T[0-9]{6}Z)\r\n"
+    rb"SEQUENCE:([0-9]{1,10})\r\n"
+)
+
+
+# The UID as printable ASCII (runnerup's are UUIDs): anything else is left to
+# `read_previous`, which checks the file is UTF-8 before decoding a byte of it.
+_RETIRED = re.compile(
+    rb"\r\nX-RUNNERUP-RETIRED;SEQUENCE=([0-9]{1,10})(?:;ENDS=([0-9]{8}))?:([!-~]+)(?=\r\n)"
 )
 
 
 def render_unchanged(
-    config: Config, events: list[Event], old: bytes, privacy: str = "full"
+    config: Config,
+    events: list[Event],
+    old: bytes,
+    privacy: str = "full",
+    now: datetime | None = None,
 ) -> tuple[bytes, Changes] | None:
     """The calendar if it is exactly `old`: every event unchanged, none new or cancelled.
 
     The usual rebuild (the hook, the prompt, the hourly job) changes nothing, and then
     reading the previous output event by event (0.3 s at 10,000 roles) is not needed:
     each event takes the DTSTAMP and SEQUENCE `old` shows for its UID, and if the result
-    is `old` byte for byte, it is what `render` with `old` as memory gives too. Otherwise
-    None, and `render` decides; it reuses `events`."""
+    is `old` byte for byte, it is what `render` with `old` as memory gives too (in either
+    form: with no event removed, they agree). The memory of events a feed left out is
+    carried as it is, unless one of them has expired by `now`. Otherwise None, and
+    `render` decides; it reuses `events`."""
     stamps = {uid: (dtstamp, sequence) for uid, dtstamp, sequence in _STAMPS.findall(old)}
     if len(stamps) != len(events):
+        return None
+    retired = _retired(old, now)
+    if retired is None:
         return None
     uids = set()
     for event in events:
@@ -61,12 +93,35 @@ def render_unchanged(
             return None
         uids.add(event.uid)
         event.dtstamp, event.sequence = found[0].decode(), int(found[1])
+        if event.sequence > MAX_SEQUENCE:
+            return None
     if len(uids) != len(events):  # a UID twice: the memory would compare each
         return None
-    data = calendar_bytes(config, events, privacy)
+    data = calendar_bytes(config, events, privacy, retired)
     if data != old:
         return None
     return data, Changes(len(events), 0, 0, 0)
+
+
+def _retired(old: bytes, now: datetime | None) -> list[Retired] | None:
+    """The retired memory in `old`'s header, if none of it expires at `now`."""
+    first = old.find(b"\r\nBEGIN:VEVENT\r\n")
+    header = old if first < 0 else old[: first + 2]  # with its last line's CRLF
+    if b"X-RUNNERUP-RETIRED" not in header:
+        return []
+    found = _RETIRED.findall(re.sub(rb"\r\n[ \t]", b"", header))
+    if now is None:
+        return None
+    retired = []
+    for sequence, ends, uid in found:
+        try:
+            day = datetime.strptime(ends.decode(), "%Y%m%d").date() if ends else None
+        except ValueError:
+            return None  # `read_previous` reports it
+        if int(sequence) > MAX_SEQUENCE or (day is not None and day < now.date() - KEEP_CANCELLED):
+            return None
+        retired.append(Retired(uid.decode(), int(sequence), day))
+    return retired
 
 
 def build_output(
@@ -76,9 +131,11 @@ def build_output(
     now: datetime,
     privacy: str = "full",
     force: bool = False,
+    form: str = "import",
 ) -> tuple[bytes, Changes, bytes | None]:
     """What `runnerup build` writes to `target` (None: stdout), what changed, and the
-    target's current bytes (an unchanged calendar need not be rewritten).
+    target's current bytes (an unchanged calendar need not be rewritten). `form`: as
+    for `render`.
 
     The memory is `previous` if named, else the target itself. The usual rebuild changes
     nothing and is recognised without parsing the old file (`render_unchanged`)."""
@@ -86,22 +143,26 @@ def build_output(
     events = None
     if old is not None and previous is None:
         events = produce(config, privacy)
-        quick = render_unchanged(config, events, old, privacy)
+        quick = render_unchanged(config, events, old, privacy, now)
         if quick is not None:  # `old` is runnerup's own output: nothing to check or merge
             return *quick, old
     existing = None
     if old is not None:
         try:
-            existing = read_previous(old, str(target))
-        except OutputError:
-            if not force:
+            existing = _memory(old, str(target), force=force, foreign=False)
+        except UnusablePrevious:
+            if previous is None:
                 raise
-            # --force: a target that cannot be read as memory (not UTF-8, damaged) is
-            # replaced as one runnerup did not write; --previous may still give memory.
+            # The memory comes from --previous (the good copy the error asks for): the
+            # damaged target is only replaced, if runnerup wrote it.
+            existing = Previous(ours=claims_runnerup(old))
     if target is not None:
         check_overwrite(target, existing, force)
-    memory = load_previous(previous, required=True) if previous is not None else existing
-    data, changes = render(config, memory, now, privacy, events)
+    if previous is not None:
+        memory = load_previous(previous, required=True, force=force)
+    else:
+        memory = existing
+    data, changes = render(config, memory, now, privacy, events, form)
     return data, changes, old
 
 
@@ -124,10 +185,23 @@ def default_output(config_path: Path) -> Path:
     return config_path.with_suffix(".ics")
 
 
-def load_previous(path: Path, *, required: bool) -> Previous | None:
-    """The memory: a previous output, if there is one (and `--previous` insists)."""
+def load_previous(path: Path, *, required: bool, force: bool = False) -> Previous | None:
+    """The memory: a previous output, if there is one (and `--previous` insists).
+
+    A file named by `--previous` (`required`) may be a copy another tool re-saved; one
+    that cannot be used is an error, unless `force` says to start afresh."""
     data = read_output(path, required=required)
-    return None if data is None else read_previous(data, str(path))
+    return None if data is None else _memory(data, str(path), force=force, foreign=required)
+
+
+def _memory(data: bytes, name: str, *, force: bool, foreign: bool) -> Previous | None:
+    """`read_previous`, or with `force` no memory at all when the file cannot be used."""
+    try:
+        return read_previous(data, name, foreign=foreign)
+    except UnusablePrevious:
+        if force:
+            return None
+        raise
 
 
 MAX_PREVIOUS_BYTES = 128 * 1024 * 1024

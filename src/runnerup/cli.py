@@ -306,17 +306,35 @@ def _github_annotation(problem: Problem) -> str:
 )
 @privacy_option
 @click.option(
+    "--for",
+    "form",
+    type=click.Choice(["import", "feed"]),
+    default="import",
+    show_default=True,
+    help="import: a file to import; a removed call stays as a CANCELLED event for 30 "
+    "days. feed: a file published for subscription by URL; a removed call is left out "
+    "(subscribed calendars drop what a feed no longer has) and only its SEQUENCE is "
+    "remembered.",
+)
+@click.option(
     "--force",
     is_flag=True,
-    help="Replace an output file that runnerup did not write (or cannot read as memory).",
+    help="Replace an output file that runnerup did not write, or start afresh from a "
+    "previous output that cannot be used.",
 )
 def build(
-    config: Path | None, output: Path | None, previous: Path | None, privacy: str, force: bool
+    config: Path | None,
+    output: Path | None,
+    previous: Path | None,
+    privacy: str,
+    form: str,
+    force: bool,
 ) -> None:
     """Write the calendar (.ics): one event per follow-up call.
 
     Rebuilding keeps unchanged events byte for byte, bumps SEQUENCE on changed ones and
-    cancels the ones no longer produced. Then prints one line of what changed.
+    cancels the ones no longer produced (--for feed: leaves them out). Then prints one
+    line of what changed.
     """
     from .build import build_now, build_output, default_output
     from .config import load_config
@@ -326,12 +344,12 @@ def build(
     cfg = load_config(path)
     target = None if str(output) == "-" else (output or default_output(path))
     if target is None:
-        data, changes, _ = build_output(cfg, None, previous, build_now(), privacy, force)
+        data, changes, _ = build_output(cfg, None, previous, build_now(), privacy, force, form)
         emit_bytes(data)
         say(f"wrote stdout: {changes}", err=True)
         return
     with locked(target):  # the memory read and the write, with no other build between
-        data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force)
+        data, changes, old = build_output(cfg, target, previous, build_now(), privacy, force, form)
         if old != data:  # the bytes read above: an unchanged calendar is not rewritten
             write_atomic(target, data)
     say(f"wrote {target}: {changes}")
