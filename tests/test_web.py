@@ -396,15 +396,16 @@ def test_an_edit_reaches_the_next_request_with_memory(write_config: WriteConfig)
         # "now" is pinned, yet every change gets a later Last-Modified
         assert second["last-modified"] == formatdate(EPOCH + 1, usegmt=True)
         assert client.request(headers={"If-Modified-Since": first["last-modified"]})[0] == 200
-        # the role goes: its event is cancelled, not dropped
+        # the role goes: a feed leaves its event out and remembers its SEQUENCE
         closed = MINIMAL.replace("    id: acme-spm\n", "    id: acme-spm\n    status: closed\n")
         path.write_text(closed, encoding="utf-8")
         _, _, body = client.request()
     text = "\n".join(unfold(body.decode()))
-    assert "STATUS:CANCELLED" in text and "SEQUENCE:2" in text
+    assert "STATUS:CANCELLED" not in text and "BEGIN:VEVENT" not in text
+    assert "X-RUNNERUP-RETIRED;SEQUENCE=2;" in text
     assert log == [
         f"reloaded {path}: 1 event (1 changed)",
-        f"reloaded {path}: 1 event (1 cancelled)",
+        f"reloaded {path}: 0 events (1 removed)",
     ]
 
 
@@ -600,7 +601,8 @@ def test_busy_feed_stays_clean_with_memory_of_a_full_one(tmp_path: Path) -> None
         _, _, body = client.request()
         path.write_text(text, encoding="utf-8")  # and back: revived, still busy
         _, _, revived = client.request()
-    assert body.count(b"STATUS:CANCELLED") == 2  # the Acme call and its prep
+    assert b"STATUS:CANCELLED" not in body  # a feed leaves the Acme call and its prep out
+    assert body.count(b"\r\nX-RUNNERUP-RETIRED;") == 2
     assert_nothing_personal(body, config_before)
     assert_nothing_personal(revived, config_before)
     assert_nothing_personal(out.read_bytes(), config_before)
@@ -1115,8 +1117,9 @@ def test_a_removal_is_published_only_once_the_file_stays_removed(
     writer.waits.clear()
     app.refresh()
     assert writer.waits == [web.SETTLE_SECONDS, web.CONFIRM_SECONDS]
-    assert app.feed.body.count(b"STATUS:CANCELLED") == 1
-    assert log == [f"reloaded {path}: 2 events (1 cancelled)"]
+    assert b"STATUS:CANCELLED" not in app.feed.body
+    assert app.feed.body.count(b"\r\nX-RUNNERUP-RETIRED;") == 1
+    assert log == [f"reloaded {path}: 1 event (1 removed)"]
 
 
 # --------------------------------------------------------------------------- reloads never block

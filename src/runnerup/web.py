@@ -47,7 +47,7 @@ from .build import (
 from .config import Config, parse_config
 from .errors import ConfigError, OutputError, Problem, RunnerupError
 from .files import locked, write_atomic
-from .ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, calendar_bytes, read_previous
+from .ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, Retired, calendar_bytes, read_previous
 from .memory import newest
 from .source import read_config_bytes
 
@@ -246,7 +246,7 @@ class FeedApp:
         self._started = False
         if self.output is not None:
             seen = _signature(self.output)
-            self._memory = load_previous(self.output, required=False)
+            self._memory = load_previous(self.output, required=False, force=force)
             check_overwrite(self.output, self._memory, force)
             self._output_seen = seen
             if self._memory is not None and self._memory.ours:
@@ -438,7 +438,9 @@ class FeedApp:
         down: the memory keeps the higher of the two for every event."""
         writable, changed, disk = self._take_disk_memory()
         try:
-            body, changes = render(config, self._memory, self._clock(), self.privacy, events)
+            body, changes = render(
+                config, self._memory, self._clock(), self.privacy, events, "feed"
+            )
         except RunnerupError as exc:
             self._last_error = exc
             if self._feed is not None:
@@ -599,9 +601,18 @@ def redact(data: bytes, name: str) -> bytes:
     if not previous.ours:
         raise OutputError(f"{name}: not a calendar runnerup wrote; a busy feed cannot serve it")
     events = [
-        Event(e.uid, e.body, e.sort_key, e.sequence, e.dtstamp) for e in previous.events.values()
+        Event(e.uid, e.body, e.sort_key, e.sequence, e.dtstamp)
+        for e in previous.events.values()
+        if e.status != "CANCELLED"
     ]
-    return calendar_bytes(_BUSY_CONFIG, events, "busy")
+    # A feed carries no tombstones (an import-form file from `build` may): a cancelled
+    # event is served as the feed form remembers it, a retired UID and its SEQUENCE.
+    retired = dict(previous.retired)
+    for uid, e in previous.events.items():
+        if e.status == "CANCELLED":
+            ends = e.ends.date() if isinstance(e.ends, datetime) else e.ends
+            retired[uid] = Retired(uid, e.sequence, ends)
+    return calendar_bytes(_BUSY_CONFIG, events, "busy", list(retired.values()))
 
 
 _BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
