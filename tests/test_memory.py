@@ -303,7 +303,7 @@ def test_an_unchanged_rebuild_does_not_parse_the_previous_output(
     event by event only when something differs."""
     _, first = built(MINIMAL + SECOND)
 
-    def refuse(data: bytes, name: str) -> ics.Previous:
+    def refuse(data: bytes, name: str, **_: object) -> ics.Previous:
         raise AssertionError("read_previous called")
 
     monkeypatch.setattr(build, "read_previous", refuse)
