@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
-from .source import Node, parse_yaml, read_config_bytes
+from .source import Node, compose_tree, read_config_bytes
 
 DEFAULT_NAME = "Runner-up follow-ups"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -45,6 +45,28 @@ BUILTIN_POINTS = (
     "Ask whether there is anyone else, at {company} or elsewhere, they think you should talk to.",
     "Keep it to fifteen minutes, thank them, and send a two-line note the same day.",
 )
+
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+"""Every date the config or the command line gives (`decided`, `at`, `--today`) is in this
+range. It holds any real job search with room to spare, and with offsets of at most 100
+years, a prep block or alarm at most 4 weeks before, a call at most a day long and 30 days
+of memory after it, every instant runnerup computes stays far inside the years Python's
+datetime, the holidays package and every calendar client can represent (1 to 9999), and
+every year has four digits."""
+MAX_CALL = timedelta(days=1)
+"""`duration`: how long a call may last."""
+MAX_BEFORE = timedelta(weeks=4)
+"""`reminder` and `prep`: how long before the call (Google Calendar's own limit for a
+notification is 4 weeks)."""
+
+
+def date_problem(day: date) -> str | None:
+    """Why `day` is outside the dates runnerup reads, or None if it is inside."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{day.isoformat()} is outside the dates runnerup reads ({EARLIEST} to {LATEST})"
 
 
 # --------------------------------------------------------------------------- the model
@@ -288,9 +310,15 @@ def load_config(path: Path | str, *, system_zone: str | None = None) -> Config:
 
 
 def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) -> Config:
-    """Validate config text; `system_zone` stands in for the machine's zone in tests."""
-    tree = parse_yaml(data, filename)
-    return _Validator(filename, system_zone).config(tree)
+    """Validate config text; `system_zone` stands in for the machine's zone in tests.
+
+    The YAML's own problems (duplicate keys, tags) are reported together with the
+    validator's, and a ConfigError carries the roles that were valid (`partial`), so
+    `check` can show their warnings next to the errors: every problem in one run."""
+    tree, problems = compose_tree(data, filename)
+    validator = _Validator(filename, system_zone)
+    validator.problems.extend(problems)
+    return validator.config(tree)
 
 
 # Each section's known and required key names, worked out once, not per mapping.
@@ -413,11 +441,12 @@ class _Validator:
                     continue
                 seen[role.id] = item
                 roles.append(role)
-        if self.problems:
-            raise ConfigError(self.problems)
-        return Config(
+        config = Config(
             self.filename, name, zone, from_system, tuple(roles), description, tuple(self.warnings)
         )
+        if self.problems:
+            raise ConfigError(self.problems, partial=config)
+        return config
 
     def settings(
         self,
@@ -535,10 +564,15 @@ class _Validator:
             self.fail(node, path, f"expected a date as YYYY-MM-DD, found {node.describe}")
             return None
         try:
-            return date(*(int(g) for g in match.groups()))
+            value = date(*(int(g) for g in match.groups()))
         except ValueError as exc:
             self.fail(node, path, f"{raw.strip()} is not a real date ({exc})")
             return None
+        problem = date_problem(value)
+        if problem:
+            self.fail(node, path, problem)
+            return None
+        return value
 
     def datetime(self, node: Node, path: str) -> object:
         raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
@@ -554,10 +588,15 @@ class _Validator:
             )
             return _INVALID
         try:
-            return datetime(*(int(g or 0) for g in match.groups()))
+            value = datetime(*(int(g or 0) for g in match.groups()))
         except ValueError as exc:
             self.fail(node, path, f"{raw.strip()} is not a real date and time ({exc})")
             return _INVALID
+        problem = date_problem(value.date())
+        if problem:
+            self.fail(node, path, problem)
+            return _INVALID
+        return value
 
     def time(self, node: Node, path: str) -> object:
         raw = self.scalar(node, path, "a time as HH:MM")
@@ -577,7 +616,7 @@ class _Validator:
         if raw is None:
             return _INVALID
         try:
-            value = parse_duration(raw, allow_bare=True)
+            value = parse_duration(raw, allow_bare=True, most=MAX_CALL)
         except ValueProblem as exc:
             self.fail(node, path, str(exc))
             return _INVALID
@@ -593,7 +632,7 @@ class _Validator:
         if raw.strip().lower() in ("none", "no", "off", "false"):
             return None
         try:
-            value = parse_duration(raw, allow_bare=True)
+            value = parse_duration(raw, allow_bare=True, most=MAX_BEFORE)
         except ValueProblem as exc:
             self.fail(node, path, str(exc).replace(", found", ", or `none`; found", 1))
             return _INVALID
@@ -823,9 +862,12 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
 
 
 # Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache per call.
-_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DATETIME_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
-_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
+# ASCII digits only: `\d` alone also matches `٢` or `२`, which int() reads as digits.
+_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_DATETIME_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII
+)
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 _URL_RE = re.compile(r"https?://[^\s/]+")
 _SPACE_RE = re.compile(r"\s")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -24,8 +24,14 @@ MAX_BYTES = 32 * 1024 * 1024
 """Larger files are refused before parsing; 50,000 roles fit in about 15 MB."""
 
 _EXTRA_NODES = 100_000
-"""How many nodes aliases may add beyond the file's own: plenty for `<<: *defaults`,
-far too few for a billion-laughs bomb."""
+"""How many values aliases may add beyond twice the file's own: plenty for `<<: *defaults`
+in every role, far too few for a billion-laughs bomb. What is measured is the expansion
+(values built again because an alias names them), never the file's own values: a large
+one-line JSON config has no aliases and expands to nothing."""
+
+MAX_DEPTH = 64
+"""Lists and mappings nested deeper than this are refused at the value that goes too deep:
+a config needs six levels; building 500 took Python past its recursion limit."""
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
@@ -117,6 +123,16 @@ def read_config_bytes(path: Path) -> bytes:
 
 def parse_yaml(data: bytes, filename: str) -> Node:
     """Compose `data` into a located tree; raise ConfigError with every position known."""
+    tree, problems = compose_tree(data, filename)
+    if problems:
+        raise ConfigError(problems)
+    return tree
+
+
+def compose_tree(data: bytes, filename: str) -> tuple[Node, list[Problem]]:
+    """The located tree and the problems found building it (duplicate keys, disallowed
+    tags, values nested too deeply), so the validator can report them together with its
+    own. A file that cannot be read as YAML at all raises ConfigError."""
     if len(data) > MAX_BYTES:
         raise ConfigError(
             [
@@ -143,12 +159,10 @@ def parse_yaml(data: bytes, filename: str) -> Node:
     except RecursionError:
         raise ConfigError([_problem(filename, 1, 1, "YAML nested too deeply")]) from None
     if root is None:
-        return Node("null", 1, 1)
-    builder = _Builder(filename, _count_lines(text))
+        return Node("null", 1, 1), []
+    builder = _Builder(filename)
     tree = builder.build(root)
-    if builder.problems:
-        raise ConfigError(builder.problems)
-    return tree
+    return tree, builder.problems
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -170,10 +184,6 @@ def _decode(data: bytes, filename: str) -> str:
         ) from None
 
 
-def _count_lines(text: str) -> int:
-    return text.count("\n") + 1
-
-
 def _problem(filename: str, line: int, column: int, message: str, path: str = "") -> Problem:
     return Problem(filename, line, column, path, message)
 
@@ -181,12 +191,25 @@ def _problem(filename: str, line: int, column: int, message: str, path: str = ""
 class _Builder:
     """Turns composed yaml nodes into Nodes, checking tags, keys and alias expansion."""
 
-    def __init__(self, filename: str, lines: int) -> None:
+    def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[Problem] = []
-        # A generous budget: each line holds at most a few nodes of its own.
-        self.budget = 4 * lines + _EXTRA_NODES
+        self.own = 0  # values built for the first time: the file's own
+        self.expanded = 0  # values built again, because an alias names them
+        self.aliased = 0  # > 0 while building a list or mapping a second time
+        self.seen: set[int] = set()  # lists and mappings built once already
         self.active: set[int] = set()
+        self.depth = 0
+
+    def count(self, node: yaml.Node) -> None:
+        """One more value built: an alias's expansion may be at most twice the file's own
+        values plus `_EXTRA_NODES`, checked as it grows, so a bomb stops early."""
+        if self.aliased:
+            self.expanded += 1
+            if self.expanded > 2 * self.own + _EXTRA_NODES:
+                raise self.over_budget(node)
+        else:
+            self.own += 1
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(
@@ -206,9 +229,7 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node) -> Node:
-        self.budget -= 1
-        if self.budget < 0:
-            raise self.over_budget(node)
+        self.count(node)
         mark = node.start_mark
         line, column = mark.line + 1, mark.column + 1
         if node.tag not in _ALLOWED_TAGS:
@@ -223,7 +244,17 @@ class _Builder:
         if id(node) in self.active:
             self.fail(node, "an alias refers to a value that contains it")
             return Node("null", line, column)
+        if self.depth >= MAX_DEPTH:
+            self.fail(
+                node,
+                f"nested too deeply: more than {MAX_DEPTH} levels of lists and mappings",
+            )
+            return Node("null", line, column)
+        again = id(node) in self.seen
+        self.seen.add(id(node))
+        self.aliased += again
         self.active.add(id(node))
+        self.depth += 1
         try:
             if isinstance(node, yaml.SequenceNode):
                 items = [self.build(n) for n in node.value]
@@ -232,6 +263,8 @@ class _Builder:
             return self._mapping(node, line, column)
         finally:
             self.active.discard(id(node))
+            self.depth -= 1
+            self.aliased -= again
 
     def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Node:
         entries: dict[str, tuple[Node, Node]] = {}
@@ -258,9 +291,7 @@ class _Builder:
             # A text value (most of a config) skips `build`'s tag, type and alias checks,
             # which cannot apply to it: a third of the tree's build time.
             if value_node.__class__ is _ScalarNode and value_node.tag in _ALLOWED_TAGS:
-                self.budget -= 1
-                if self.budget < 0:
-                    raise self.over_budget(value_node)
+                self.count(value_node)
                 mark = value_node.start_mark
                 value = _scalar(value_node, mark.line + 1, mark.column + 1)
                 entries[name] = (key, value)
