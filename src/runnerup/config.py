@@ -7,14 +7,17 @@ and the docs are generated from it, so the three cannot disagree.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
@@ -788,12 +791,9 @@ class _Validator:
         if raw is None:
             return _INVALID
         value = raw.strip()
-        if not _URL_RE.match(value) or _SPACE_RE.search(value):
-            self.fail(
-                node,
-                path,
-                f"expected a link starting with https:// or http://, found {node.describe}",
-            )
+        problem = url_problem(value)
+        if problem:
+            self.fail(node, path, f"{problem}, found {node.describe}")
             return _INVALID
         return value
 
@@ -868,8 +868,7 @@ _DATETIME_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII
 )
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
-_URL_RE = re.compile(r"https?://[^\s/]+")
-_SPACE_RE = re.compile(r"\s")
+_URL_RE = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -884,9 +883,48 @@ def _join(path: str, name: str) -> str:
 
 
 def derive_id(company: str, title: str, decided: date) -> str:
-    """A readable default id: `acme-corp-senior-product-manager-2026-09-03`."""
-    slug = _SLUG_RE.sub("-", f"{company} {title}".lower()).strip("-")[:48].strip("-")
+    """A readable default id: `acme-corp-senior-product-manager-2026-09-03`.
+
+    The slug keeps ASCII letters and digits only, so text in another script (`Яндекс`,
+    `株式会社`) would vanish from it and two such roles decided on one day would share
+    `role-2026-09-03`. When a letter or digit that is not Latin is dropped, a short hash
+    of the text keeps the id distinct: `role-5d41402a-2026-09-03`. Latin text, accented
+    or not, gets exactly the id it always had: UIDs derive from it, and a changed id
+    would re-create every event in every calendar."""
+    text = f"{company} {title}"
+    slug = _SLUG_RE.sub("-", text.lower()).strip("-")[:48].strip("-")
+    if any(_not_latin(char) for char in text):
+        digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:8]
+        slug = (slug[:39].strip("-") + "-" if slug else "role-") + digest
     return f"{slug or 'role'}-{decided.isoformat()}"
+
+
+def _not_latin(char: str) -> bool:
+    """A letter or digit the slug cannot keep and that is not a Latin letter (é, ß, ø)."""
+    if char.isascii() or not char.isalnum():
+        return False
+    return "LATIN " not in unicodedata.name(char, "")  # FULLWIDTH LATIN ... is Latin too
+
+
+def url_problem(value: str) -> str | None:
+    """Why `value` is not a link a calendar can carry, or None. An iCalendar URL is not
+    escaped like text, so a control character would reach the file raw: spaces, control
+    and format characters (bidi overrides, zero-width) are refused, not encoded."""
+    if not _URL_RE.match(value):
+        return "expected a link starting with https:// or http://"
+    for index, char in enumerate(value):
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"):
+            return (
+                f"a link cannot contain spaces or control characters (U+{ord(char):04X} at "
+                f"character {index + 1}); percent-encode it (a space is %20) or remove it"
+            )
+    try:
+        host = urlsplit(value).hostname
+    except ValueError as exc:  # e.g. an unclosed `[` of an IPv6 address
+        return f"cannot read the link ({exc})"
+    if not host:
+        return "expected a link with a host name, such as https://example.com/"
+    return None
 
 
 def template_problem(text: str) -> str | None:
