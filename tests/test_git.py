@@ -126,6 +126,9 @@ def test_github_format_escapes_and_marks_warnings(runner: CliRunner, write_confi
         f"::error file={escaped},line=5,col=76,title=runnerup%3A roles[0].talking_points[0]::"
         "unknown placeholder {x%25} (known: {company}, {title}, {contact}, {contact_first}, "
         "{hired}, {decided}, {elapsed}, {why_close})\n"
+        # the valid role's warning, shown with the other role's errors (issue 8)
+        f"::warning file={escaped},line=11,col=7,title=runnerup%3A roles[1].contact::"
+        "Dana Whitfield has no phone or email: add one so the call is one tap away\n"
     )
 
 
