@@ -893,7 +893,7 @@ def derive_id(company: str, title: str, decided: date) -> str:
     would re-create every event in every calendar."""
     text = f"{company} {title}"
     slug = _SLUG_RE.sub("-", text.lower()).strip("-")[:48].strip("-")
-    if any(_not_latin(char) for char in text):
+    if not text.isascii() and any(_not_latin(char) for char in text):
         digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:8]
         slug = (slug[:39].strip("-") + "-" if slug else "role-") + digest
     return f"{slug or 'role'}-{decided.isoformat()}"
@@ -913,7 +913,9 @@ def url_problem(value: str) -> str | None:
     if not _URL_RE.match(value):
         return "expected a link starting with https:// or http://"
     for index, char in enumerate(value):
-        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"):
+        if char.isspace() or (
+            char < "!" or char == "\x7f" or (char > "~" and unicodedata.category(char) in _HIDDEN)
+        ):
             return (
                 f"a link cannot contain spaces or control characters (U+{ord(char):04X} at "
                 f"character {index + 1}); percent-encode it (a space is %20) or remove it"
@@ -925,6 +927,11 @@ def url_problem(value: str) -> str | None:
     if not host:
         return "expected a link with a host name, such as https://example.com/"
     return None
+
+
+_HIDDEN = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))
+"""Unicode categories of characters a link may not contain: controls, format characters
+(bidi overrides, zero-width), and every kind of space and line separator."""
 
 
 def template_problem(text: str) -> str | None:

@@ -198,8 +198,7 @@ class _Builder:
         self.expanded = 0  # values built again, because an alias names them
         self.aliased = 0  # > 0 while building a list or mapping a second time
         self.seen: set[int] = set()  # lists and mappings built once already
-        self.active: set[int] = set()
-        self.depth = 0
+        self.active: set[int] = set()  # the lists and mappings being built: root to here
 
     def count(self, node: yaml.Node) -> None:
         """One more value built: an alias's expansion may be at most twice the file's own
@@ -229,7 +228,10 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node) -> Node:
-        self.count(node)
+        if self.aliased:
+            self.count(node)
+        else:  # `count`, inline: this runs for every value of the file
+            self.own += 1
         mark = node.start_mark
         line, column = mark.line + 1, mark.column + 1
         if node.tag not in _ALLOWED_TAGS:
@@ -241,20 +243,22 @@ class _Builder:
             return Node("null", line, column)
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node, line, column)
-        if id(node) in self.active:
+        key = id(node)
+        if key in self.active:
             self.fail(node, "an alias refers to a value that contains it")
             return Node("null", line, column)
-        if self.depth >= MAX_DEPTH:
+        if len(self.active) >= MAX_DEPTH:  # `active` is the path from the root to here
             self.fail(
                 node,
                 f"nested too deeply: more than {MAX_DEPTH} levels of lists and mappings",
             )
             return Node("null", line, column)
-        again = id(node) in self.seen
-        self.seen.add(id(node))
-        self.aliased += again
-        self.active.add(id(node))
-        self.depth += 1
+        again = key in self.seen
+        if again:
+            self.aliased += 1
+        else:
+            self.seen.add(key)
+        self.active.add(key)
         try:
             if isinstance(node, yaml.SequenceNode):
                 items = [self.build(n) for n in node.value]
@@ -262,9 +266,9 @@ class _Builder:
             assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, line, column)
         finally:
-            self.active.discard(id(node))
-            self.depth -= 1
-            self.aliased -= again
+            self.active.discard(key)
+            if again:
+                self.aliased -= 1
 
     def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Node:
         entries: dict[str, tuple[Node, Node]] = {}
@@ -291,7 +295,10 @@ class _Builder:
             # A text value (most of a config) skips `build`'s tag, type and alias checks,
             # which cannot apply to it: a third of the tree's build time.
             if value_node.__class__ is _ScalarNode and value_node.tag in _ALLOWED_TAGS:
-                self.count(value_node)
+                if self.aliased:
+                    self.count(value_node)
+                else:  # `count`, inline for the commonest value
+                    self.own += 1
                 mark = value_node.start_mark
                 value = _scalar(value_node, mark.line + 1, mark.column + 1)
                 entries[name] = (key, value)
