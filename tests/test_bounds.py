@@ -217,6 +217,31 @@ def test_deep_nesting_is_located(depth: int) -> None:
     ]
 
 
+def test_a_value_used_again_must_fit_where_it_is_used() -> None:
+    text = "a: &a " + "[" * 40 + "]" * 40 + "\nroles: " + "[" * 30 + "*a" + "]" * 30 + "\n"
+    assert problems(text) == [
+        "c.yaml:1:1: a: unknown key `a` (known: calendar, defaults, roles)",
+        "c.yaml:1:4: nested too deeply where an alias uses this value: more than 64 levels "
+        "of lists and mappings",
+        "c.yaml:2:9: roles[0]: expected a mapping of keys, found a list",
+    ]
+
+
+def test_a_bomb_in_a_large_file_is_refused() -> None:
+    roles = "".join(
+        f"  - {{company: C{i}, title: T, decided: 2026-09-03, contact: {{name: D, phone: '1'}}}}\n"
+        for i in range(20_000)
+    )
+    bomb = "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+    )
+    text = "a: &a [x, x, x, x, x, x, x, x, x]\n" + bomb + "roles:\n" + roles + "  - *j\n"
+    assert problems(text) == [
+        "c.yaml:5:4: aliases expand to too many values (is this an alias bomb?)"
+    ]
+
+
 def test_a_large_one_line_json_config_is_no_alias_bomb() -> None:
     roles = [
         {
@@ -250,7 +275,7 @@ def test_an_alias_bomb_is_still_refused() -> None:
         for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
     )
     assert problems(bomb + "roles: [*i]\n") == [
-        "c.yaml:1:4: aliases expand to too many values (is this an alias bomb?)"
+        "c.yaml:5:4: aliases expand to too many values (is this an alias bomb?)"
     ]
 
 

@@ -26,8 +26,8 @@ MAX_BYTES = 32 * 1024 * 1024
 _EXTRA_NODES = 100_000
 """How many values aliases may add beyond twice the file's own: plenty for `<<: *defaults`
 in every role, far too few for a billion-laughs bomb. What is measured is the expansion
-(values built again because an alias names them), never the file's own values: a large
-one-line JSON config has no aliases and expands to nothing."""
+(the values an alias would copy), never the file's own values: a large one-line JSON
+config has no aliases and expands to nothing."""
 
 MAX_DEPTH = 64
 """Lists and mappings nested deeper than this are refused at the value that goes too deep:
@@ -189,26 +189,21 @@ def _problem(filename: str, line: int, column: int, message: str, path: str = ""
 
 
 class _Builder:
-    """Turns composed yaml nodes into Nodes, checking tags, keys and alias expansion."""
+    """Turns composed yaml nodes into Nodes, checking tags, keys, depth and alias expansion.
+
+    A list or mapping is built once; an alias to it shares the built Node (nothing changes
+    a built tree), so an alias costs neither time nor memory. What it *would* add if
+    copied is still measured, and refused past a budget: the SPEC refuses alias bombs,
+    and a value used again must still fit within `MAX_DEPTH` where it is used."""
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[Problem] = []
-        self.own = 0  # values built for the first time: the file's own
-        self.expanded = 0  # values built again, because an alias names them
-        self.aliased = 0  # > 0 while building a list or mapping a second time
-        self.seen: set[int] = set()  # lists and mappings built once already
+        self.values = 0  # values built: the file's own
+        self.expanded = 0  # values aliases add, by naming a list or mapping again
+        self.built: dict[int, tuple[Node, int, int]] = {}  # id -> (Node, values, levels)
         self.active: set[int] = set()  # the lists and mappings being built: root to here
-
-    def count(self, node: yaml.Node) -> None:
-        """One more value built: an alias's expansion may be at most twice the file's own
-        values plus `_EXTRA_NODES`, checked as it grows, so a bomb stops early."""
-        if self.aliased:
-            self.expanded += 1
-            if self.expanded > 2 * self.own + _EXTRA_NODES:
-                raise self.over_budget(node)
-        else:
-            self.own += 1
+        self.deepest = 0  # the most levels reached below the root so far
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(
@@ -227,11 +222,14 @@ class _Builder:
             ]
         )
 
+    def too_deep(self, node: yaml.Node, line: int, column: int, where: str = "") -> Node:
+        self.fail(
+            node, f"nested too deeply{where}: more than {MAX_DEPTH} levels of lists and mappings"
+        )
+        return Node("null", line, column)
+
     def build(self, node: yaml.Node) -> Node:
-        if self.aliased:
-            self.count(node)
-        else:  # `count`, inline: this runs for every value of the file
-            self.own += 1
+        self.values += 1
         mark = node.start_mark
         line, column = mark.line + 1, mark.column + 1
         if node.tag not in _ALLOWED_TAGS:
@@ -244,31 +242,46 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node, line, column)
         key = id(node)
+        done = self.built.get(key)
+        if done is not None:
+            return self.again(node, line, column, *done)
         if key in self.active:
             self.fail(node, "an alias refers to a value that contains it")
             return Node("null", line, column)
-        if len(self.active) >= MAX_DEPTH:  # `active` is the path from the root to here
-            self.fail(
-                node,
-                f"nested too deeply: more than {MAX_DEPTH} levels of lists and mappings",
-            )
-            return Node("null", line, column)
-        again = key in self.seen
-        if again:
-            self.aliased += 1
-        else:
-            self.seen.add(key)
+        depth = len(self.active)
+        if depth >= MAX_DEPTH:
+            return self.too_deep(node, line, column)
+        before, deepest = self.values + self.expanded, self.deepest
+        self.deepest = depth + 1
         self.active.add(key)
         try:
             if isinstance(node, yaml.SequenceNode):
                 items = [self.build(n) for n in node.value]
-                return Node("seq", line, column, "", False, items, _NO_ENTRIES)
-            assert isinstance(node, yaml.MappingNode)
-            return self._mapping(node, line, column)
+                built = Node("seq", line, column, "", False, items, _NO_ENTRIES)
+            else:
+                assert isinstance(node, yaml.MappingNode)
+                built = self._mapping(node, line, column)
         finally:
             self.active.discard(key)
-            if again:
-                self.aliased -= 1
+        values = self.values + self.expanded - before + 1
+        self.built[key] = (built, values, self.deepest - depth)
+        self.deepest = max(self.deepest, deepest)
+        return built
+
+    def again(
+        self, node: yaml.Node, line: int, column: int, built: Node, values: int, levels: int
+    ) -> Node:
+        """A list or mapping named again by an alias: shared, counted against the budget
+        (at most twice the file's own values plus `_EXTRA_NODES`), and as deep as it is
+        where it is used."""
+        self.expanded += values
+        if self.expanded > 2 * self.values + _EXTRA_NODES:
+            raise self.over_budget(node)
+        depth = len(self.active) + levels
+        if depth > MAX_DEPTH:
+            return self.too_deep(node, line, column, " where an alias uses this value")
+        self.deepest = max(self.deepest, depth)
+        return built
 
     def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Node:
         entries: dict[str, tuple[Node, Node]] = {}
@@ -295,10 +308,7 @@ class _Builder:
             # A text value (most of a config) skips `build`'s tag, type and alias checks,
             # which cannot apply to it: a third of the tree's build time.
             if value_node.__class__ is _ScalarNode and value_node.tag in _ALLOWED_TAGS:
-                if self.aliased:
-                    self.count(value_node)
-                else:  # `count`, inline for the commonest value
-                    self.own += 1
+                self.values += 1
                 mark = value_node.start_mark
                 value = _scalar(value_node, mark.line + 1, mark.column + 1)
                 entries[name] = (key, value)
