@@ -127,6 +127,9 @@ def test_github_format_escapes_and_marks_warnings(runner: CliRunner, write_confi
         "unknown placeholder {x%25} (known: {company}, {title}, {contact}, {contact_first}, "
         "{hired}, {decided}, {elapsed}, {why_close}, {last_contact}, {last_outcome}, "
         "{last_note}, {attempt})\n"
+        # the valid role's warning, shown with the other role's errors (issue 8)
+        f"::warning file={escaped},line=11,col=7,title=runnerup%3A roles[1].contact::"
+        "Dana Whitfield has no phone or email: add one so the call is one tap away\n"
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from pathlib import Path
 
-from .config import Config
+from .config import LATEST, Config
 from .errors import OutputError
 from .files import FileRefused, read_regular
 from .files import write_atomic as write_atomic  # its old home; importers may use either
@@ -169,15 +169,22 @@ def build_output(
 def build_now(environ: os._Environ[str] | dict[str, str] | None = None) -> datetime:
     """ "Now" for DTSTAMPs: SOURCE_DATE_EPOCH when set, for reproducible builds."""
     env = os.environ if environ is None else environ
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip(" \t\r\n")
     if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc)
-        except (ValueError, OverflowError, OSError):
+        # ASCII digits only: int() also takes `1_700_000_000`, `+17`, and `١٧٠٠` (the
+        # reproducible-builds spec says decimal ASCII digits); and no later than the last
+        # date runnerup reads, so every DTSTAMP has a four-digit year.
+        if not _EPOCH.fullmatch(epoch) or int(epoch) > _LAST_EPOCH:
             raise OutputError(
-                f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch!r}"
-            ) from None
+                "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 in ASCII "
+                f"digits, at most {_LAST_EPOCH} (the end of {LATEST}), found {epoch!r}"
+            )
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+_EPOCH = re.compile(r"[0-9]{1,11}")
+_LAST_EPOCH = int(datetime.combine(LATEST, time(23, 59, 59), timezone.utc).timestamp())
 
 
 def default_output(config_path: Path) -> Path:

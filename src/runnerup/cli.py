@@ -132,9 +132,28 @@ privacy_option = click.option(
     show_default=True,
     help="busy: times and a neutral title only, for feeds that leave the machine.",
 )
+
+
+class _Day(click.DateTime):
+    """A YYYY-MM-DD date within the dates runnerup reads (config.EARLIEST to LATEST): a
+    date near year 1 or 9999 would overflow when it becomes an instant in your zone."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        day = super().convert(value, param, ctx)
+        from .config import date_problem
+
+        problem = date_problem(day.date())
+        if problem:
+            self.fail(problem, param, ctx)
+        return day
+
+
 today_option = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Day(),
     default=None,
     help="Pretend today is this date (YYYY-MM-DD), for scripts and tests.",
 )
@@ -781,7 +800,7 @@ def _ask(value: str | None, prompt: str, option: str, required: bool = True) -> 
 @click.option("--title", help="The role you were up for.  [prompted if missing]")
 @click.option(
     "--decided",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Day(),
     metavar="YYYY-MM-DD",
     help="The day you learned you came second.  [prompted if missing]",
 )

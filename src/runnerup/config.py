@@ -7,20 +7,23 @@ and the docs are generated from it, so the three cannot disagree.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
 from .outcomes import CHANNELS, ENDING_OUTCOMES, OUTCOMES, RETRY_OUTCOMES
-from .source import Node, parse_yaml, read_config_bytes
+from .source import Node, compose_tree, read_config_bytes
 
 DEFAULT_NAME = "Runner-up follow-ups"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -51,6 +54,28 @@ BUILTIN_POINTS = (
     "Ask whether there is anyone else, at {company} or elsewhere, they think you should talk to.",
     "Keep it to fifteen minutes, thank them, and send a two-line note the same day.",
 )
+
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+"""Every date the config or the command line gives (`decided`, `at`, `--today`) is in this
+range. It holds any real job search with room to spare, and with offsets of at most 100
+years, a prep block or alarm at most 4 weeks before, a call at most a day long and 30 days
+of memory after it, every instant runnerup computes stays far inside the years Python's
+datetime, the holidays package and every calendar client can represent (1 to 9999), and
+every year has four digits."""
+MAX_CALL = timedelta(days=1)
+"""`duration`: how long a call may last."""
+MAX_BEFORE = timedelta(weeks=4)
+"""`reminder` and `prep`: how long before the call (Google Calendar's own limit for a
+notification is 4 weeks)."""
+
+
+def date_problem(day: date) -> str | None:
+    """Why `day` is outside the dates runnerup reads, or None if it is inside."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{day.isoformat()} is outside the dates runnerup reads ({EARLIEST} to {LATEST})"
 
 
 # --------------------------------------------------------------------------- the model
@@ -460,9 +485,15 @@ def load_config(path: Path | str, *, system_zone: str | None = None) -> Config:
 
 
 def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) -> Config:
-    """Validate config text; `system_zone` stands in for the machine's zone in tests."""
-    tree = parse_yaml(data, filename)
-    return _Validator(filename, system_zone).config(tree)
+    """Validate config text; `system_zone` stands in for the machine's zone in tests.
+
+    The YAML's own problems (duplicate keys, tags) are reported together with the
+    validator's, and a ConfigError carries the roles that were valid (`partial`), so
+    `check` can show their warnings next to the errors: every problem in one run."""
+    tree, problems = compose_tree(data, filename)
+    validator = _Validator(filename, system_zone)
+    validator.problems.extend(problems)
+    return validator.config(tree)
 
 
 # Each section's known and required key names, worked out once, not per mapping.
@@ -598,9 +629,7 @@ class _Validator:
                     continue
                 seen[role.id] = item
                 roles.append(role)
-        if self.problems:
-            raise ConfigError(self.problems)
-        return Config(
+        config = Config(
             self.filename,
             name,
             zone,
@@ -611,6 +640,9 @@ class _Validator:
             caldav,
             templates,
         )
+        if self.problems:
+            raise ConfigError(self.problems, partial=config)
+        return config
 
     def caldav(self, node: Node) -> CalDAV:
         values = self.section(node, "caldav", "caldav")
@@ -738,10 +770,15 @@ class _Validator:
             self.fail(node, path, f"expected a date as YYYY-MM-DD, found {node.describe}")
             return None
         try:
-            return date(*(int(g) for g in match.groups()))
+            value = date(*(int(g) for g in match.groups()))
         except ValueError as exc:
             self.fail(node, path, f"{raw.strip()} is not a real date ({exc})")
             return None
+        problem = date_problem(value)
+        if problem:
+            self.fail(node, path, problem)
+            return None
+        return value
 
     def datetime(self, node: Node, path: str) -> object:
         raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
@@ -757,10 +794,15 @@ class _Validator:
             )
             return _INVALID
         try:
-            return datetime(*(int(g or 0) for g in match.groups()))
+            value = datetime(*(int(g or 0) for g in match.groups()))
         except ValueError as exc:
             self.fail(node, path, f"{raw.strip()} is not a real date and time ({exc})")
             return _INVALID
+        problem = date_problem(value.date())
+        if problem:
+            self.fail(node, path, problem)
+            return _INVALID
+        return value
 
     def time(self, node: Node, path: str) -> object:
         raw = self.scalar(node, path, "a time as HH:MM")
@@ -780,7 +822,7 @@ class _Validator:
         if raw is None:
             return _INVALID
         try:
-            value = parse_duration(raw, allow_bare=True)
+            value = parse_duration(raw, allow_bare=True, most=MAX_CALL)
         except ValueProblem as exc:
             self.fail(node, path, str(exc))
             return _INVALID
@@ -796,7 +838,7 @@ class _Validator:
         if raw.strip().lower() in ("none", "no", "off", "false"):
             return None
         try:
-            value = parse_duration(raw, allow_bare=True)
+            value = parse_duration(raw, allow_bare=True, most=MAX_BEFORE)
         except ValueProblem as exc:
             self.fail(node, path, str(exc).replace(", found", ", or `none`; found", 1))
             return _INVALID
@@ -952,12 +994,9 @@ class _Validator:
         if raw is None:
             return _INVALID
         value = raw.strip()
-        if not _URL_RE.match(value) or _SPACE_RE.search(value):
-            self.fail(
-                node,
-                path,
-                f"expected a link starting with https:// or http://, found {node.describe}",
-            )
+        problem = url_problem(value)
+        if problem:
+            self.fail(node, path, f"{problem}, found {node.describe}")
             return _INVALID
         return value
 
@@ -1163,11 +1202,13 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
 
 
 # Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache per call.
-_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DATETIME_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
-_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
-_URL_RE = re.compile(r"https?://[^\s/]+")
-_SPACE_RE = re.compile(r"\s")
+# ASCII digits only: `\d` alone also matches `٢` or `२`, which int() reads as digits.
+_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_DATETIME_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII
+)
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+_URL_RE = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -1186,9 +1227,55 @@ def _join(path: str, name: str) -> str:
 
 
 def derive_id(company: str, title: str, decided: date) -> str:
-    """A readable default id: `acme-corp-senior-product-manager-2026-09-03`."""
-    slug = _SLUG_RE.sub("-", f"{company} {title}".lower()).strip("-")[:48].strip("-")
+    """A readable default id: `acme-corp-senior-product-manager-2026-09-03`.
+
+    The slug keeps ASCII letters and digits only, so text in another script (`Яндекс`,
+    `株式会社`) would vanish from it and two such roles decided on one day would share
+    `role-2026-09-03`. When a letter or digit that is not Latin is dropped, a short hash
+    of the text keeps the id distinct: `role-5d41402a-2026-09-03`. Latin text, accented
+    or not, gets exactly the id it always had: UIDs derive from it, and a changed id
+    would re-create every event in every calendar."""
+    text = f"{company} {title}"
+    slug = _SLUG_RE.sub("-", text.lower()).strip("-")[:48].strip("-")
+    if not text.isascii() and any(_not_latin(char) for char in text):
+        digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:8]
+        slug = (slug[:39].strip("-") + "-" if slug else "role-") + digest
     return f"{slug or 'role'}-{decided.isoformat()}"
+
+
+def _not_latin(char: str) -> bool:
+    """A letter or digit the slug cannot keep and that is not a Latin letter (é, ß, ø)."""
+    if char.isascii() or not char.isalnum():
+        return False
+    return "LATIN " not in unicodedata.name(char, "")  # FULLWIDTH LATIN ... is Latin too
+
+
+def url_problem(value: str) -> str | None:
+    """Why `value` is not a link a calendar can carry, or None. An iCalendar URL is not
+    escaped like text, so a control character would reach the file raw: spaces, control
+    and format characters (bidi overrides, zero-width) are refused, not encoded."""
+    if not _URL_RE.match(value):
+        return "expected a link starting with https:// or http://"
+    for index, char in enumerate(value):
+        if char.isspace() or (
+            char < "!" or char == "\x7f" or (char > "~" and unicodedata.category(char) in _HIDDEN)
+        ):
+            return (
+                f"a link cannot contain spaces or control characters (U+{ord(char):04X} at "
+                f"character {index + 1}); percent-encode it (a space is %20) or remove it"
+            )
+    try:
+        host = urlsplit(value).hostname
+    except ValueError as exc:  # e.g. an unclosed `[` of an IPv6 address
+        return f"cannot read the link ({exc})"
+    if not host:
+        return "expected a link with a host name, such as https://example.com/"
+    return None
+
+
+_HIDDEN = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))
+"""Unicode categories of characters a link may not contain: controls, format characters
+(bidi overrides, zero-width), and every kind of space and line separator."""
 
 
 def template_problem(text: str) -> str | None:

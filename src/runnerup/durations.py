@@ -14,9 +14,10 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-_WORD = re.compile(r"(\d+)\s*([a-z]+)")
-_ISO_DATE = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
-_ISO_TIME = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+# ASCII digits only (re.ASCII): `\d` alone also matches `٣` or `३`, which int() accepts.
+_WORD = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
+_ISO_DATE = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", re.ASCII)
+_ISO_TIME = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.ASCII)
 _OFFSET_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 _DURATION_UNITS = {"minute": 60, "min": 60, "hour": 3600, "day": 86400, "week": 604800}
 _NUMBERS = [
@@ -38,6 +39,34 @@ _NUMBERS = [
 
 class ValueProblem(ValueError):
     """A value that does not parse; the message says what was expected."""
+
+
+class OutOfRange(ValueProblem):
+    """A value that parses but is beyond its bound (the JSON Schema's patterns check the
+    form only, so its tests tell the two apart)."""
+
+
+MAX_OFFSET_YEARS = 100
+"""An offset reaches at most this far after `decided` (1,200 months, 36,525 days): with
+`decided` before 2200, every call, prep day and alarm stays far inside the years
+datetime and every calendar client can represent."""
+_MAX_MONTHS = 12 * MAX_OFFSET_YEARS
+_MAX_DAYS = 36_525
+_MAX_DIGITS = 9
+"""A number longer than this is beyond every bound, whatever its unit; it is not given to
+int() (5,000 digits raise ValueError there) but stands as `_TOO_LARGE`, which the bound
+checks then refuse with their usual message."""
+_TOO_LARGE = 10**_MAX_DIGITS
+
+
+def _number(digits: str) -> int:
+    return _TOO_LARGE if len(digits.lstrip("0")) > _MAX_DIGITS else int(digits)
+
+
+def _shown(text: str) -> str:
+    """The value as found, shortened like `source.Node.describe` for long input."""
+    text = text.strip()
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 @dataclass(frozen=True)
@@ -109,7 +138,19 @@ def _plural(n: int, unit: str) -> str:
     return f"{word} {unit}" + ("" if n == 1 else "s")
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d+", re.ASCII)
+
+
+def _bounded(offset: Offset, text: str) -> Offset:
+    """`offset`, if it reaches at most `MAX_OFFSET_YEARS` after any day."""
+    months = 12 * offset.years + offset.months
+    days = 7 * offset.weeks + offset.days
+    # A month counted as 30.4375 days (487/16): 1,200 months is exactly 36,525 days.
+    if months > _MAX_MONTHS or days > _MAX_DAYS or 487 * months + 16 * days > 16 * _MAX_DAYS:
+        raise OutOfRange(
+            f"expected an offset of at most {MAX_OFFSET_YEARS} years, found {_shown(text)}"
+        )
+    return offset
 
 
 @lru_cache(maxsize=1024)
@@ -117,67 +158,84 @@ def parse_offset(text: str) -> Offset:
     """`90 days`, `1 month 2 weeks`, `90`, `P3M`. Cached: a config repeats a few offsets
     thousands of times, and an Offset is frozen (errors are raised, never cached)."""
     raw = text.strip()
+    hint = _offset_hint(text)
     if _DIGITS.fullmatch(raw):
-        return Offset(days=int(raw))
+        return _bounded(Offset(days=_number(raw)), text)
     if raw.upper().startswith("P"):
         match = _ISO_DATE.fullmatch(raw.upper())
         if not match or raw.upper() == "P":
-            raise ValueProblem(_offset_hint(text))
-        years, months, weeks, days = (int(g or 0) for g in match.groups())
-        return Offset(years, months, weeks, days)
+            raise ValueProblem(hint)
+        years, months, weeks, days = (_number(g or "0") for g in match.groups())
+        return _bounded(Offset(years, months, weeks, days), text)
     amounts = {"years": 0, "months": 0, "weeks": 0, "days": 0}
     pos = 0
     found = False
     for match in _WORD.finditer(raw.lower()):
         if raw[pos : match.start()].strip(" ,") not in ("", "and"):
-            raise ValueProblem(_offset_hint(text))
+            raise ValueProblem(hint)
         unit = _OFFSET_UNITS.get(match.group(2).removesuffix("s"))
         if unit is None:
-            raise ValueProblem(_offset_hint(text))
-        amounts[unit] += int(match.group(1))
+            raise ValueProblem(hint)
+        amounts[unit] += _number(match.group(1))
         pos, found = match.end(), True
     if not found or raw[pos:].strip():
-        raise ValueProblem(_offset_hint(text))
-    return Offset(**amounts)
+        raise ValueProblem(hint)
+    return _bounded(Offset(**amounts), text)
 
 
 def _offset_hint(text: str) -> str:
     return (
         f"expected an offset such as `90 days`, `3 months`, `1 month 2 weeks` or `P90D`, "
-        f"found {text!r}"
+        f"found {_shown(text)}"
     )
 
 
 @lru_cache(maxsize=1024)
-def parse_duration(text: str, *, allow_bare: bool = False) -> timedelta:
-    """`20 minutes`, `1 hour 30 minutes`, `1 day`, `PT30M`; bare integers are minutes."""
+def parse_duration(
+    text: str, *, allow_bare: bool = False, most: timedelta = timedelta(days=366)
+) -> timedelta:
+    """`20 minutes`, `1 hour 30 minutes`, `1 day`, `PT30M`; bare integers are minutes.
+    Longer than `most` is a ValueProblem, checked before a timedelta could overflow."""
     raw = text.strip()
+    hint = _duration_hint(text)
     if allow_bare and _DIGITS.fullmatch(raw):
-        return timedelta(minutes=int(raw))
+        return _at_most(60 * _number(raw), text, most)
     if raw.upper().startswith("P"):
         match = _ISO_TIME.fullmatch(raw.upper())
         if not match or raw.upper() in ("P", "PT") or raw.upper().endswith("T"):
-            raise ValueProblem(_duration_hint(text))
-        weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-        return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+            raise ValueProblem(hint)
+        weeks, days, hours, minutes, seconds = (_number(g or "0") for g in match.groups())
+        total = (((7 * weeks + days) * 24 + hours) * 60 + minutes) * 60 + seconds
+        return _at_most(total, text, most)
     seconds = 0
     pos = 0
     found = False
     for match in _WORD.finditer(raw.lower()):
         if raw[pos : match.start()].strip(" ,") not in ("", "and"):
-            raise ValueProblem(_duration_hint(text))
+            raise ValueProblem(hint)
         unit = _DURATION_UNITS.get(match.group(2).removesuffix("s"))
         if unit is None:
-            raise ValueProblem(_duration_hint(text))
-        seconds += int(match.group(1)) * unit
+            raise ValueProblem(hint)
+        seconds += _number(match.group(1)) * unit
         pos, found = match.end(), True
     if not found or raw[pos:].strip():
-        raise ValueProblem(_duration_hint(text))
+        raise ValueProblem(hint)
+    return _at_most(seconds, text, most)
+
+
+def _at_most(seconds: int, text: str, most: timedelta) -> timedelta:
+    if seconds > most.total_seconds():
+        raise OutOfRange(
+            f"expected a duration of at most {describe_duration(most)}, found {_shown(text)}"
+        )
     return timedelta(seconds=seconds)
 
 
 def _duration_hint(text: str) -> str:
-    return f"expected a duration such as `20 minutes`, `1 hour`, `1 day` or `PT30M`, found {text!r}"
+    return (
+        "expected a duration such as `20 minutes`, `1 hour`, `1 day` or `PT30M`, "
+        f"found {_shown(text)}"
+    )
 
 
 def format_duration(value: timedelta) -> str:

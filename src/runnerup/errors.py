@@ -48,10 +48,14 @@ class RunnerupError(Exception):
 
 
 class ConfigError(RunnerupError):
-    """A config that cannot be used; carries every problem found, in file order."""
+    """A config that cannot be used; carries every problem found, in file order.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    `partial` is the config made of the roles that were valid (a `config.Config`), when
+    the file could be read that far: `check` reports their warnings with the errors."""
+
+    def __init__(self, problems: list[Problem], partial: object | None = None) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
+        self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

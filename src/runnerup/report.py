@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .config import config_warnings, load_config
+from .config import Config, config_warnings, load_config
 from .errors import ConfigError, Problem
 from .schedule import past_warnings, schedule
 
@@ -57,17 +57,28 @@ def check_file(path: Path, today: date | None) -> Report:
     try:
         config = load_config(path)
     except ConfigError as exc:
+        # The errors, and the warnings of every role that was valid: fixing the errors
+        # should not reveal a second list of problems.
         report.errors = list(exc.problems)
+        if isinstance(exc.partial, Config):
+            report.warnings = _warnings(exc.partial, today, complete=False)
         return report
+    report.warnings = _warnings(config, today)
+    report.roles, report.calls = len(config.roles), len(schedule(config))
+    return report
+
+
+def _warnings(config: Config, today: date | None, *, complete: bool = True) -> list[Problem]:
+    """What is allowed but probably not meant, in a valid config or (not `complete`) in
+    the valid roles of a config with errors."""
     if today is None:
         today = datetime.now(ZoneInfo(config.timezone)).date()
     calls = schedule(config)
-    report.roles, report.calls = len(config.roles), len(calls)
-    report.warnings = config_warnings(config, today) + past_warnings(config, calls, today)
-    if not config.roles:
-        report.warnings.append(
+    warnings = config_warnings(config, today) + past_warnings(config, calls, today)
+    if complete and not config.roles:
+        warnings.append(
             Problem(
-                str(path),
+                config.path,
                 1,
                 1,
                 "roles",
@@ -75,4 +86,4 @@ def check_file(path: Path, today: date | None) -> Report:
                 "warning",
             )
         )
-    return report
+    return warnings

@@ -25,8 +25,14 @@ MAX_BYTES = 32 * 1024 * 1024
 """Larger files are refused before parsing; 50,000 roles fit in about 15 MB."""
 
 _EXTRA_NODES = 100_000
-"""How many nodes aliases may add beyond the file's own: plenty for `<<: *defaults`,
-far too few for a billion-laughs bomb."""
+"""How many values aliases may add beyond twice the file's own: plenty for `<<: *defaults`
+in every role, far too few for a billion-laughs bomb. What is measured is the expansion
+(the values an alias would copy), never the file's own values: a large one-line JSON
+config has no aliases and expands to nothing."""
+
+MAX_DEPTH = 64
+"""Lists and mappings nested deeper than this are refused at the value that goes too deep:
+a config needs six levels; building 500 took Python past its recursion limit."""
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
@@ -108,6 +114,16 @@ def read_config_bytes(path: Path) -> bytes:
 
 def parse_yaml(data: bytes, filename: str) -> Node:
     """Compose `data` into a located tree; raise ConfigError with every position known."""
+    tree, problems = compose_tree(data, filename)
+    if problems:
+        raise ConfigError(problems)
+    return tree
+
+
+def compose_tree(data: bytes, filename: str) -> tuple[Node, list[Problem]]:
+    """The located tree and the problems found building it (duplicate keys, disallowed
+    tags, values nested too deeply), so the validator can report them together with its
+    own. A file that cannot be read as YAML at all raises ConfigError."""
     if len(data) > MAX_BYTES:
         raise ConfigError(
             [
@@ -134,12 +150,10 @@ def parse_yaml(data: bytes, filename: str) -> Node:
     except RecursionError:
         raise ConfigError([_problem(filename, 1, 1, "YAML nested too deeply")]) from None
     if root is None:
-        return Node("null", 1, 1)
-    builder = _Builder(filename, _count_lines(text))
+        return Node("null", 1, 1), []
+    builder = _Builder(filename)
     tree = builder.build(root)
-    if builder.problems:
-        raise ConfigError(builder.problems)
-    return tree
+    return tree, builder.problems
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -161,23 +175,26 @@ def _decode(data: bytes, filename: str) -> str:
         ) from None
 
 
-def _count_lines(text: str) -> int:
-    return text.count("\n") + 1
-
-
 def _problem(filename: str, line: int, column: int, message: str, path: str = "") -> Problem:
     return Problem(filename, line, column, path, message)
 
 
 class _Builder:
-    """Turns composed yaml nodes into Nodes, checking tags, keys and alias expansion."""
+    """Turns composed yaml nodes into Nodes, checking tags, keys, depth and alias expansion.
 
-    def __init__(self, filename: str, lines: int) -> None:
+    A list or mapping is built once; an alias to it shares the built Node (nothing changes
+    a built tree), so an alias costs neither time nor memory. What it *would* add if
+    copied is still measured, and refused past a budget: the SPEC refuses alias bombs,
+    and a value used again must still fit within `MAX_DEPTH` where it is used."""
+
+    def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[Problem] = []
-        # A generous budget: each line holds at most a few nodes of its own.
-        self.budget = 4 * lines + _EXTRA_NODES
-        self.active: set[int] = set()
+        self.values = 0  # values built: the file's own
+        self.expanded = 0  # values aliases add, by naming a list or mapping again
+        self.built: dict[int, tuple[Node, int, int]] = {}  # id -> (Node, values, levels)
+        self.active: set[int] = set()  # the lists and mappings being built: root to here
+        self.deepest = 0  # the most levels reached below the root so far
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(
@@ -196,10 +213,14 @@ class _Builder:
             ]
         )
 
+    def too_deep(self, node: yaml.Node, line: int, column: int, where: str = "") -> Node:
+        self.fail(
+            node, f"nested too deeply{where}: more than {MAX_DEPTH} levels of lists and mappings"
+        )
+        return Node("null", line, column)
+
     def build(self, node: yaml.Node) -> Node:
-        self.budget -= 1
-        if self.budget < 0:
-            raise self.over_budget(node)
+        self.values += 1
         mark = node.start_mark
         line, column = mark.line + 1, mark.column + 1
         if node.tag not in _ALLOWED_TAGS:
@@ -211,18 +232,47 @@ class _Builder:
             return Node("null", line, column)
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node, line, column)
-        if id(node) in self.active:
+        key = id(node)
+        done = self.built.get(key)
+        if done is not None:
+            return self.again(node, line, column, *done)
+        if key in self.active:
             self.fail(node, "an alias refers to a value that contains it")
             return Node("null", line, column)
-        self.active.add(id(node))
+        depth = len(self.active)
+        if depth >= MAX_DEPTH:
+            return self.too_deep(node, line, column)
+        before, deepest = self.values + self.expanded, self.deepest
+        self.deepest = depth + 1
+        self.active.add(key)
         try:
             if isinstance(node, yaml.SequenceNode):
                 items = [self.build(n) for n in node.value]
-                return Node("seq", line, column, "", False, items, _NO_ENTRIES)
-            assert isinstance(node, yaml.MappingNode)
-            return self._mapping(node, line, column)
+                built = Node("seq", line, column, "", False, items, _NO_ENTRIES)
+            else:
+                assert isinstance(node, yaml.MappingNode)
+                built = self._mapping(node, line, column)
         finally:
-            self.active.discard(id(node))
+            self.active.discard(key)
+        values = self.values + self.expanded - before + 1
+        self.built[key] = (built, values, self.deepest - depth)
+        self.deepest = max(self.deepest, deepest)
+        return built
+
+    def again(
+        self, node: yaml.Node, line: int, column: int, built: Node, values: int, levels: int
+    ) -> Node:
+        """A list or mapping named again by an alias: shared, counted against the budget
+        (at most twice the file's own values plus `_EXTRA_NODES`), and as deep as it is
+        where it is used."""
+        self.expanded += values
+        if self.expanded > 2 * self.values + _EXTRA_NODES:
+            raise self.over_budget(node)
+        depth = len(self.active) + levels
+        if depth > MAX_DEPTH:
+            return self.too_deep(node, line, column, " where an alias uses this value")
+        self.deepest = max(self.deepest, depth)
+        return built
 
     def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Node:
         entries: dict[str, tuple[Node, Node]] = {}
@@ -249,9 +299,7 @@ class _Builder:
             # A text value (most of a config) skips `build`'s tag, type and alias checks,
             # which cannot apply to it: a third of the tree's build time.
             if value_node.__class__ is _ScalarNode and value_node.tag in _ALLOWED_TAGS:
-                self.budget -= 1
-                if self.budget < 0:
-                    raise self.over_budget(value_node)
+                self.values += 1
                 mark = value_node.start_mark
                 value = _scalar(value_node, mark.line + 1, mark.column + 1)
                 entries[name] = (key, value)
