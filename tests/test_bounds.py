@@ -220,7 +220,7 @@ def test_deep_nesting_is_located(depth: int) -> None:
 def test_a_value_used_again_must_fit_where_it_is_used() -> None:
     text = "a: &a " + "[" * 40 + "]" * 40 + "\nroles: " + "[" * 30 + "*a" + "]" * 30 + "\n"
     assert problems(text) == [
-        "c.yaml:1:1: a: unknown key `a` (known: calendar, defaults, roles)",
+        "c.yaml:1:1: a: unknown key `a` (known: caldav, calendar, defaults, roles, templates)",
         "c.yaml:1:4: nested too deeply where an alias uses this value: more than 64 levels "
         "of lists and mappings",
         "c.yaml:2:9: roles[0]: expected a mapping of keys, found a list",
@@ -308,9 +308,9 @@ def test_check_shows_errors_and_warnings_together(tmp_path: Path, runner: CliRun
         f"{config}:14:14: roles[1].contact: warning: Priya Raman has no phone or email: add "
         "one so the call is one tap away",
         f"{config}:15:5: roles[1].compnay: unknown key `compnay`; did you mean `company`? "
-        "(known: call_time, company, contact, decided, duration, follow_up, hired, holidays, "
-        "id, notes, posting, prep, reminder, status, talking_points, title, why_close, "
-        "workdays)",
+        "(known: attempts, call_time, channel, company, contact, decided, duration, "
+        "follow_up, follow_up_from, hired, holidays, id, log, notes, posting, prep, reminder, "
+        "retry, started, status, talking_points, title, why_close, workdays)",
     ]
     assert result.stdout == f"{config}: 2 errors, 1 warning\n"
 
