@@ -930,7 +930,7 @@ class _Next(click.ParamType):
 @click.option(
     "--on",
     "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Day(),
     metavar="YYYY-MM-DD",
     help="The day of the contact (default: today in your calendar's zone).",
 )
