@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -156,6 +155,8 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write via a temporary file in the same folder and a rename: a crash, a full disk
     or a kill leaves the old file whole. `mode` (else the old file's, else the umask's)
     is set before the rename, so a secret is never readable by others, even briefly."""
+    import tempfile  # here: an unchanged rebuild writes nothing, and tempfile imports a lot
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
