@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import OutputError
-from .ics import Event, Previous, calendar_bytes, call_events, read_previous
+from .ics import Event, Previous, calendar_bytes, call_events, event_bytes, read_previous
 from .memory import Changes, merge
 from .schedule import schedule
 
@@ -62,10 +62,25 @@ def render_unchanged(
         event.dtstamp, event.sequence = found[0].decode(), int(found[1])
     if len(uids) != len(events):  # a UID twice: the memory would compare each
         return None
-    data = calendar_bytes(config, events, privacy)
-    if data != old:
+    if privacy != "full":  # the busy feed rewrites every event: compare the whole file
+        data = calendar_bytes(config, events, privacy)
+        return (data, Changes(len(events), 0, 0, 0)) if data == old else None
+    # What calendar_bytes would write, compared with `old` event by event as it is made:
+    # no second copy of the file (a tenth of a large rebuild's memory), and a changed
+    # calendar stops at its first changed event (the memory's merge makes the rest).
+    end = b"END:VCALENDAR\r\n"
+    head = calendar_bytes(config, [], privacy)[: -len(end)]
+    if not old.startswith(head):
         return None
-    return data, Changes(len(events), 0, 0, 0)
+    at = len(head)
+    for event in sorted(events, key=lambda e: (e.sort_key, e.uid)):
+        chunk = event_bytes(event)
+        if not old.startswith(chunk, at):
+            return None
+        at += len(chunk)
+    if len(old) - at != len(end) or not old.endswith(end):
+        return None
+    return old, Changes(len(events), 0, 0, 0)
 
 
 def build_output(
