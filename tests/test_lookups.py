@@ -6,7 +6,7 @@ It is kept per installed `holidays`, so each test here starts from an empty cach
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
 import subprocess
 import sys
@@ -42,7 +42,7 @@ def direct(place: str, year: int) -> dict[date, str]:
 def cache_files() -> list[Path]:
     folder = lookups.cache_folder()
     assert folder is not None
-    return sorted(folder.glob("holidays-*.marshal")) if folder.exists() else []
+    return sorted(folder.glob("holidays-*.json")) if folder.exists() else []
 
 
 def refuse_package(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,9 +117,13 @@ def test_a_cache_file_made_for_another_install_is_not_used(
     """Even under the right name: the key inside must match, not only the file name."""
     lookups.holiday_names("US", 2026)
     [path] = cache_files()
-    key, _, _ = marshal.loads(path.read_bytes())
-    payload = marshal.dumps({"tables": {"US/2026": [(date(2026, 1, 1).toordinal(), "Stale")]}})
-    path.write_bytes(marshal.dumps(((*key, "another install"), zlib.crc32(payload), payload)))
+    raw = path.read_bytes()
+    start = len(lookups._MAGIC) + 4  # the CRC-32 of the body, then the body
+    data = json.loads(raw[start:])
+    data["key"] += " of another install"
+    data["tables"]["US/2026"] = [[date(2026, 1, 1).toordinal(), "Stale"]]
+    body = json.dumps(data).encode()
+    path.write_bytes(raw[: start - 4] + zlib.crc32(body).to_bytes(4, "big") + body)
 
     lookups.forget()
     assert lookups.holiday_names("US", 2026) == direct("US", 2026)

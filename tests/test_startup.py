@@ -62,7 +62,7 @@ def test_the_probe_sees_heavy_imports(tmp_path: Path) -> None:
 # dateutil, not hashlib (OpenSSL) nor tempfile for an unchanged build, no server code.
 EVERYDAY_BASE = (
     "import yaml, click, contextlib, dataclasses, datetime, difflib, errno, functools, gc,"
-    " json, marshal, os, pathlib, re, string, sys, typing, uuid, zlib, zoneinfo, _sha1,"
+    " json, os, pathlib, re, string, sys, typing, uuid, zlib, zoneinfo, _sha1,"
     " _strptime"  # --today, through click.DateTime
 )
 

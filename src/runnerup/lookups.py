@@ -4,7 +4,7 @@ Looking up one country in the `holidays` package imports `holidays.countries`, w
 imports every country's module: about half of an everyday command, for three countries.
 What runnerup needs from it (the country codes, one country's subdivisions, one
 country's holidays in one year) depends only on the installed `holidays`, so it is kept
-in a small file in the user's cache folder, one per installed version of the package, and
+in a small JSON file in the user's cache folder, one per installed version of the package, and
 `holidays` is imported only to fill in what the file lacks.
 
 The cache can never change an answer: the file is found by a key made of the package's
@@ -18,7 +18,7 @@ may have written meanwhile, and a cache folder that cannot be written is no erro
 from __future__ import annotations
 
 import contextlib
-import marshal
+import json
 import os
 import sys
 import zlib
@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 FORMAT = 1  # the layout of the cached data; a change here makes every old file a miss
+_MAGIC = b"runnerup holidays cache\n"  # then a CRC-32 of the JSON body, then the body
 _MAX_BYTES = 16 * 1024 * 1024  # a cache file larger than this is not ours: ignored
 _LANGUAGE = "en_US"  # holiday names in English, whatever the user's locale
 
@@ -196,7 +197,7 @@ def package_key() -> tuple[object, ...] | None:
         return None
     if not stamps:
         return None
-    return (FORMAT, sys.implementation.cache_tag, marshal.version, folder, *metadata, *stamps)
+    return (FORMAT, folder, *metadata, *stamps)
 
 
 class _Cache:
@@ -237,7 +238,7 @@ class _Cache:
         if isinstance(tables, dict):
             for name, rows in tables.items():
                 if isinstance(name, str) and _rows(rows):
-                    self.tables[name] = rows
+                    self.tables[name] = [(day, text) for day, text in rows]
 
     def store(
         self,
@@ -256,10 +257,16 @@ class _Cache:
         self.tables.update(tables or {})
         if self.path is None:
             return
-        payload = marshal.dumps(
-            {"countries": self.countries, "subdivisions": self.subdivisions, "tables": self.tables}
-        )
-        _write(self.path, marshal.dumps((self.key, zlib.crc32(payload), payload)))
+        body = json.dumps(
+            {
+                "key": repr(self.key),
+                "countries": self.countries,
+                "subdivisions": self.subdivisions,
+                "tables": self.tables,
+            },
+            separators=(",", ":"),
+        ).encode("utf-8")
+        _write(self.path, _MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
 
 
 _OPEN: dict[Path | None, _Cache] = {}
@@ -283,26 +290,32 @@ def cache_file() -> Path | None:
     if folder is None or key is None:
         return None
     digest = zlib.crc32(repr(key).encode("utf-8", "backslashreplace"))
-    return folder / f"holidays-{digest:08x}.marshal"
+    return folder / f"holidays-{digest:08x}.json"
 
 
 def _read(path: Path, key: tuple[object, ...] | None) -> dict[str, object] | None:
-    """A cache file's data if it is whole and made for `key`; else None (rebuilt)."""
+    """A cache file's data if it is whole and made for `key`; else None (rebuilt).
+
+    The checksum is checked before the JSON is parsed: a damaged digit in a date would
+    still be valid JSON."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(_MAX_BYTES + 1)
     except OSError:
         return None
-    if len(raw) > _MAX_BYTES:
+    start = len(_MAGIC) + 4
+    if len(raw) > _MAX_BYTES or not raw.startswith(_MAGIC):
+        return None
+    body = raw[start:]
+    if zlib.crc32(body) != int.from_bytes(raw[len(_MAGIC) : start], "big"):
         return None
     try:
-        stored_key, crc, payload = marshal.loads(raw)
-        if stored_key != key or not isinstance(payload, bytes) or zlib.crc32(payload) != crc:
-            return None
-        data = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
+        data = json.loads(body)
+    except ValueError:
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.get("key") != repr(key):
+        return None
+    return data
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -324,7 +337,7 @@ def _strings(value: object) -> bool:
 
 def _rows(value: object) -> bool:
     return isinstance(value, list) and all(
-        isinstance(row, tuple)
+        isinstance(row, list)
         and len(row) == 2
         and isinstance(row[0], int)
         and 0 < row[0] <= date.max.toordinal()
