@@ -4,13 +4,13 @@ Looking up one country in the `holidays` package imports `holidays.countries`, w
 imports every country's module: about half of an everyday command, for three countries.
 What runnerup needs from it (the country codes, one country's subdivisions, one
 country's holidays in one year) depends only on the installed `holidays`, so it is kept
-in a small JSON file in the user's cache folder, one per installed version of the package, and
-`holidays` is imported only to fill in what the file lacks.
+in a small JSON file in the user's cache folder, one per installed version of the
+package, and `holidays` is imported only to fill in what the file lacks.
 
 The cache can never change an answer: the file is found by a key made of the package's
 location, its installed version (the `holidays-*.dist-info` name) and the size and time
 of its files that an upgrade rewrites; a file with another key, another format or a bad
-checksum (damaged, truncated, written by another Python) is ignored and rebuilt. It is
+checksum (damaged, truncated, another install's) is ignored and rebuilt. It is
 written atomically (a temporary file, then a rename), merged with what another process
 may have written meanwhile, and a cache folder that cannot be written is no error.
 """
