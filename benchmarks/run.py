@@ -25,12 +25,27 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "TZ": "America/New_York"}
+# Start-up is measured as a user has it: byte-compiled modules (pip writes them), not a
+# compile of runnerup's sources on every run.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+EVERYDAY = 1.5  # everyday commands: at most this times `python -c "import yaml, click"`
+FLOOR_BUILD = 1.5  # build: at most this times benchmarks/floor.py
+FLOOR_CHECK = 1.25  # check: at most this times a bare CSafeLoader load, gc paused
+FLOOR_MEMORY = 1.2  # peak memory of build and rebuilds at 50,000 roles, times the floor's
+BARE_LOAD = (
+    "import gc, sys, yaml; gc.disable(); "
+    "yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+)
 TODAY = "2026-11-29"
 LINEAR = 1.15  # the most a log-log slope may be and still count as linear growth
+
+
+CPU = {"on": False}  # --cpu: user + system time of the child instead of wall time
 
 
 @dataclass
@@ -57,6 +72,8 @@ def measure(cmd: list[str], stdout: Path | None = None) -> Run:
             out.close()  # type: ignore[union-attr]
     if proc.returncode not in (0, 1):  # check exits 1 on errors only; 1 is still a result
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    if CPU["on"]:  # less disturbed than wall time on a machine others are using
+        seconds = usage.ru_utime + usage.ru_stime
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
@@ -120,11 +137,16 @@ def main() -> None:
     parser.add_argument("--yaml2ics-max", type=int, default=50000, help="largest size for it")
     parser.add_argument("--workdir", type=Path, help="keep the generated files here")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time by the child's CPU time, not wall time"
+    )
     args = parser.parse_args()
+    CPU["on"] = args.cpu
     sizes = [100, 1000] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeat = 1 if args.quick else args.repeat
     work = args.workdir or Path(tempfile.mkdtemp(prefix="runnerup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    ENV["XDG_CACHE_HOME"] = str(work / "cache")  # runnerup's holiday cache: not the user's
     runnerup = runnerup_command(args.runnerup)
     yaml2ics = yaml2ics_command(args.yaml2ics)
     python = [sys.executable]
@@ -241,6 +263,87 @@ def main() -> None:
     print(f"check, {ten:,} roles: {check.seconds:.2f}s {check.mb:.0f}MB")
     results["check"] = {"roles": ten, **vars(check)}
 
+    # ------------------------------------------------------------------ the floor
+    print("\nthe floor (benchmarks/floor.py; see README): build, rebuilds and check at scale")
+    floor_rows = []
+    for n in [n for n in sizes if n >= 10000] or [max(sizes)]:
+        config, out = work / f"roles-{n}.yaml", work / f"roles-{n}.ics"
+        reps = repeat if n <= 10000 else 1
+        floor_out = work / f"floor-{n}.ics"
+        fl = best([*python, str(HERE / "floor.py"), str(config), str(floor_out)], reps)
+        fresh_n = best(
+            [*runnerup, "build", str(config), "-o", str(out)],
+            reps,
+            before=lambda out=out: out.unlink(missing_ok=True),
+        )
+        same = out.read_bytes() == floor_out.read_bytes()
+        kept = work / f"roles-{n}.kept.ics"
+        shutil.copyfile(out, kept)
+        unchanged = best([*runnerup, "build", str(config), "-o", str(out)], reps)
+        # One change: the first role (its id is pinned) heard a day later.
+        text = config.read_text(encoding="utf-8")
+        decided = text.index("    decided: ")
+        day = text[decided + 13 : decided + 23]
+        edited = work / f"roles-{n}.edited.yaml"
+        later = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+        edited.write_text(text[: decided + 13] + later + text[decided + 23 :], encoding="utf-8")
+        changed = best(
+            [*runnerup, "build", str(edited), "-o", str(out)],
+            reps,
+            before=lambda kept=kept, out=out: shutil.copyfile(kept, out),
+        )
+        check_n = best([*runnerup, "check", str(config), "--today", TODAY], reps)
+        load = best([*python, "-c", BARE_LOAD, str(config)], reps)
+        row = {
+            "roles": n,
+            "same_bytes": same,
+            **{
+                name: vars(run)
+                for name, run in (
+                    ("floor", fl),
+                    ("build", fresh_n),
+                    ("unchanged", unchanged),
+                    ("changed", changed),
+                    ("check", check_n),
+                    ("load", load),
+                )
+            },
+        }
+        floor_rows.append(row)
+        print(
+            f"  {n:>6} roles: floor {fl.seconds:6.2f}s {fl.mb:5.0f}MB | build "
+            f"{fresh_n.seconds:6.2f}s {fresh_n.mb:5.0f}MB "
+            f"({fmt_ratio(fresh_n.seconds, fl.seconds)}, memory "
+            f"{fmt_ratio(fresh_n.mb, fl.mb)}){'' if same else ' OUTPUT DIFFERS FROM THE FLOOR'}\n"
+            f"                unchanged rebuild {unchanged.seconds:6.2f}s {unchanged.mb:5.0f}MB "
+            f"({fmt_ratio(unchanged.seconds, fresh_n.seconds)} fresh) | one change "
+            f"{changed.seconds:6.2f}s {changed.mb:5.0f}MB "
+            f"({fmt_ratio(changed.seconds, fresh_n.seconds)} fresh)\n"
+            f"                check {check_n.seconds:6.2f}s {check_n.mb:5.0f}MB | bare CSafeLoader "
+            f"load {load.seconds:6.2f}s {load.mb:5.0f}MB "
+            f"({fmt_ratio(check_n.seconds, load.seconds)})",
+            flush=True,
+        )
+    results["floor"] = floor_rows
+
+    # ------------------------------------------------------------------ everyday
+    print("\neveryday commands on sample_config.yaml (best of 15, warm holiday cache)")
+    sample = HERE.parent / "sample_config.yaml"
+    everyday: dict[str, float] = {}
+    bare = best([*python, "-c", "import yaml, click"], 15).seconds
+    for name, command in (
+        ("build", ["build", str(sample), "-o", str(work / "sample.ics")]),
+        ("check", ["check", str(sample)]),
+        ("agenda", ["agenda", str(sample)]),
+    ):
+        took = best([*runnerup, *command], 15).seconds
+        everyday[name] = took / bare
+        print(
+            f"  {name:7} {took * 1000:5.0f} ms, python -c 'import yaml, click' "
+            f"{bare * 1000:5.0f} ms ({fmt_ratio(took, bare)})"
+        )
+    results["everyday_ratio"] = everyday
+
     # ------------------------------------------------------------------ start-up
     print("\nstart-up (best of 15)")
     startup: dict[str, float] = {}
@@ -280,6 +383,36 @@ def main() -> None:
         checks.append(("the 10,000-role targets", None, "10000 not in --sizes"))
     for flag, ratio in startup.items():
         checks.append((f"{flag} ≤ 1.5× click hello-world", ratio <= 1.5, f"{ratio:.2f}×"))
+    for name, ratio in everyday.items():
+        checks.append(
+            (f"{name} (sample) ≤ {EVERYDAY}× yaml+click", ratio <= EVERYDAY, f"{ratio:.2f}×")
+        )
+    for row in floor_rows:
+        n, f = row["roles"], row["floor"]
+        b, u, c = row["build"], row["unchanged"], row["changed"]
+        ratio = b["seconds"] / f["seconds"]
+        checks.append(
+            (f"build {n:,} ≤ {FLOOR_BUILD}× the floor", ratio <= FLOOR_BUILD, f"{ratio:.2f}×")
+        )
+        ratio = row["check"]["seconds"] / row["load"]["seconds"]
+        checks.append(
+            (f"check {n:,} ≤ {FLOOR_CHECK}× bare load", ratio <= FLOOR_CHECK, f"{ratio:.2f}×")
+        )
+        ratio = u["seconds"] / b["seconds"]
+        checks.append((f"unchanged rebuild {n:,} ≤ 1.0× fresh", ratio <= 1.0, f"{ratio:.2f}×"))
+        ratio = c["seconds"] / b["seconds"]
+        checks.append((f"one-change rebuild {n:,} ≤ 1.1× fresh", ratio <= 1.1, f"{ratio:.2f}×"))
+        checks.append((f"build {n:,} writes the floor's bytes", row["same_bytes"], ""))
+        if n >= 50000:
+            for name, run in (("build", b), ("unchanged rebuild", u), ("one-change rebuild", c)):
+                ratio = run["mb"] / f["mb"]
+                checks.append(
+                    (
+                        f"{name} {n:,} memory ≤ {FLOOR_MEMORY}× floor",
+                        ratio <= FLOOR_MEMORY,
+                        f"{ratio:.2f}×",
+                    )
+                )
     rb = rebuild.seconds / fresh_run.seconds
     # "no slower": within the noise of a few percent between best-of runs
     checks.append(("rebuild no slower than fresh", rb <= 1.05, f"{rb:.2f}×"))
@@ -293,7 +426,7 @@ def main() -> None:
         )
     for name, ok, value in checks:
         mark = "skip" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"  {mark:4}  {name:42} {value}")
+        print(f"  {mark:4}  {name:46} {value}")
     results["targets"] = [{"target": n, "ok": ok, "value": v} for n, ok, v in checks]
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

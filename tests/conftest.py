@@ -15,10 +15,14 @@ EPOCH = 1_795_000_000  # 2026-11-18T11:06:40Z: "now" for every build in the test
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test depends on the wall clock or the machine's zone."""
+def _pinned_clock(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test depends on the wall clock, the machine's zone or the user's cache folder."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     monkeypatch.setenv("TZ", "America/New_York")
+    # The holiday lookups' cache (runnerup/lookups.py): each test starts without one.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("RUNNERUP_CONFIG", raising=False)
     monkeypatch.delenv("RUNNERUP_TOKEN", raising=False)
     # An unexpected exception re-raises instead of printing the crash paragraph (exit 3),

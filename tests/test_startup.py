@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import SAMPLE
+
 HEAVY = (
     "icalendar",
     "holidays",
@@ -39,6 +41,11 @@ print("\\n" + json.dumps(sorted(sys.modules)))
 
 def loaded_after(*args: str) -> set[str]:
     """The top-level packages a fresh interpreter holds after `runnerup ARGS`."""
+    return {name.split(".")[0] for name in modules_after(*args)}
+
+
+def modules_after(*args: str) -> set[str]:
+    """The modules a fresh interpreter holds after `runnerup ARGS`."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE.format(args=list(args))],
         capture_output=True,
@@ -46,8 +53,7 @@ def loaded_after(*args: str) -> set[str]:
         check=True,
         timeout=60,
     )
-    modules = json.loads(done.stdout.strip().splitlines()[-1])
-    return {name.split(".")[0] for name in modules}
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize(
@@ -60,3 +66,50 @@ def test_start_up_imports_nothing_heavy(args: tuple[str, ...]) -> None:
 def test_the_probe_sees_heavy_imports(tmp_path: Path) -> None:
     """The check above can fail: a command that reads a config does load YAML."""
     assert "yaml" in loaded_after("check", str(tmp_path / "missing.yaml"))
+
+
+# What the everyday commands may import beyond runnerup itself: PyYAML, Click and the
+# standard library modules runnerup's code names (with whatever those import on this
+# Python). Not holidays (its answers come from the cache: runnerup/lookups.py), not
+# dateutil, not hashlib (OpenSSL) nor tempfile for an unchanged build, no server code.
+EVERYDAY_BASE = (
+    "import yaml, click, contextlib, dataclasses, datetime, difflib, errno, functools, gc,"
+    " json, os, pathlib, re, string, sys, typing, uuid, zlib, zoneinfo, _sha1,"
+    " _strptime"  # --today, through click.DateTime
+)
+
+
+def top_level_modules(code: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return {name.split(".")[0] for name in json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("build", "{config}", "-o", "{out}"),
+        ("build", "{config}", "-o", "-"),
+        ("check", "{config}", "--today", "2026-11-18"),
+        ("agenda", "{config}", "--today", "2026-11-18"),
+    ],
+    ids=lambda command: " ".join(part for part in command if "{" not in part),
+)
+def test_everyday_commands_import_only_what_they_need(
+    command: tuple[str, ...], tmp_path: Path
+) -> None:
+    """A new import in `build`, `check` or `agenda` fails here: it is paid on every run
+    (issue 12: everyday commands within 1.5× of `python -c "import yaml, click"`)."""
+    config = tmp_path / "sample_config.yaml"
+    config.write_bytes(SAMPLE.read_bytes())  # its three holiday countries
+    args = [part.format(config=config, out=tmp_path / "out.ics") for part in command]
+    first = loaded_after(*args)  # fills the holiday cache (XDG_CACHE_HOME: see conftest)
+    assert "holidays" in first  # the probe can see it
+    extra = loaded_after(*args) - top_level_modules(EVERYDAY_BASE) - {"runnerup"}
+    assert extra == set()
+    assert "runnerup.web" not in modules_after(*args)  # the feed server: `serve` only

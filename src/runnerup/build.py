@@ -20,6 +20,7 @@ from .ics import (
     calendar_bytes,
     call_events,
     claims_runnerup,
+    event_bytes,
     read_previous,
 )
 from .memory import KEEP_CANCELLED, Changes, merge
@@ -97,10 +98,25 @@ def render_unchanged(
             return None
     if len(uids) != len(events):  # a UID twice: the memory would compare each
         return None
-    data = calendar_bytes(config, events, privacy, retired)
-    if data != old:
+    if privacy != "full":  # the busy feed rewrites every event: compare the whole file
+        data = calendar_bytes(config, events, privacy, retired)
+        return (data, Changes(len(events), 0, 0, 0)) if data == old else None
+    # What calendar_bytes would write, compared with `old` event by event as it is made:
+    # no second copy of the file (a tenth of a large rebuild's memory), and a changed
+    # calendar stops at its first changed event (the memory's merge makes the rest).
+    end = b"END:VCALENDAR\r\n"
+    head = calendar_bytes(config, [], privacy, retired)[: -len(end)]
+    if not old.startswith(head):
         return None
-    return data, Changes(len(events), 0, 0, 0)
+    at = len(head)
+    for event in sorted(events, key=lambda e: (e.sort_key, e.uid)):
+        chunk = event_bytes(event)
+        if not old.startswith(chunk, at):
+            return None
+        at += len(chunk)
+    if len(old) - at != len(end) or not old.endswith(end):
+        return None
+    return old, Changes(len(events), 0, 0, 0)
 
 
 def _retired(old: bytes, now: datetime | None) -> list[Retired] | None:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
+from .lookups import holiday_problem
 from .outcomes import CHANNELS, ENDING_OUTCOMES, OUTCOMES, RETRY_OUTCOMES
 from .source import Node, compose_tree, read_config_bytes
 
@@ -1328,54 +1329,6 @@ def zone_suggestion(name: str) -> str | None:
     cities = {z.rsplit("/", 1)[-1].lower(): z for z in zones}
     city = name.replace(" ", "_").lower()
     return cities.get(city)
-
-
-@cache
-def holiday_problem(code: str) -> str | None:
-    """Why `code` is not a holidays country (or country-subdivision), or None."""
-    country, _, subdiv = code.partition("-")
-    supported = _holiday_countries()
-    if country.upper() not in supported or country != country.upper():
-        hint = difflib.get_close_matches(country.upper(), sorted(supported), n=1, cutoff=0.5)
-        maybe = f"; did you mean `{hint[0]}`?" if hint and hint[0] != country else ""
-        if country.upper() in supported:
-            maybe = f"; write it in capitals: `{code.upper()}`"
-        return (
-            f"unknown holiday country {code!r}{maybe} (expected an ISO 3166 code such as "
-            "`US`, `GB`, `DE`, or `US-CA` for a subdivision)"
-        )
-    if subdiv:
-        subdivisions = _subdivisions(country)
-        if subdiv not in subdivisions:
-            upper = {s.upper(): s for s in subdivisions}
-            hint = upper.get(subdiv.upper())
-            maybe = f"; did you mean `{country}-{hint}`?" if hint else ""
-            return (
-                f"unknown subdivision {subdiv!r} of {country}{maybe} (known: "
-                f"{', '.join(subdivisions[:12])}{', …' if len(subdivisions) > 12 else ''})"
-            )
-    return None
-
-
-@cache
-def _holiday_countries() -> frozenset[str]:
-    """The codes of `holidays.list_supported_countries()`, from the package's registry:
-    that function imports every country's module to list subdivisions too."""
-    import holidays
-
-    try:
-        from holidays.registry import EntityLoader
-
-        return frozenset(EntityLoader.get_country_codes())
-    except (ImportError, AttributeError):  # pragma: no cover - an older holidays
-        return frozenset(holidays.list_supported_countries())
-
-
-def _subdivisions(country: str) -> list[str]:
-    """One country's subdivisions, importing only that country."""
-    import holidays
-
-    return list(getattr(holidays, country).subdivisions)
 
 
 _ETC = Path("/etc")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .config import OUTCOMES, Config, Role
 from .draft import Draft, draft_for
@@ -37,9 +37,30 @@ def _fields(role: Role, elapsed: str) -> dict[str, str]:
     }
 
 
-def long_date(day: object) -> str:
+# English names, as strftime gives them in the C locale runnerup runs in (it never calls
+# setlocale), looked up rather than formatted: four strftime calls per event were a tenth
+# of a large build.
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def long_date(day: date) -> str:
     """`3 September 2026`: unambiguous in every locale."""
-    return f"{day.day} {day:%B %Y}"  # type: ignore[attr-defined]
+    return f"{day.day} {_MONTHS[day.month]} {day.year}"
 
 
 _VERBS = {"call": "Call", "email": "Email", "message": "Message"}
@@ -70,8 +91,12 @@ def alarm_text(call: Call, before: timedelta) -> str:
 
 
 def _when(moment: datetime, zone: str) -> str:
+    """`Thu 3 December 2026, 10:00 CST (America/Chicago)`."""
     local = moment.astimezone(zone_info(zone))
-    return f"{local:%a} {long_date(local)}, {local:%H:%M} {local.tzname()} ({zone})"
+    return (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month]} {local.year}, "
+        f"{local.hour:02d}:{local.minute:02d} {local.tzname()} ({zone})"
+    )
 
 
 def description(call: Call, your_zone: str, config: Config | None = None) -> str:
@@ -117,7 +142,8 @@ def description(call: Call, your_zone: str, config: Config | None = None) -> str
     lines.append(f"- {contact.first_name}'s time: {_when(call.start, call.zone)}")
     if call.moved_because:
         lines.append(
-            f"- Moved from {call.planned:%a} {long_date(call.planned)} ({call.moved_because})."
+            f"- Moved from {_DAYS[call.planned.weekday()]} {long_date(call.planned)} "
+            f"({call.moved_because})."
         )
     if call.touch.at is not None:
         lines.append("- Pinned in the config with `at:`.")

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
-
 # ASCII digits only (re.ASCII): `\d` alone also matches `٣` or `३`, which int() accepts.
 _WORD = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
 _ISO_DATE = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", re.ASCII)
@@ -69,6 +67,13 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+def _month_days(year: int, month: int) -> int:
+    """Days in a month of the Gregorian calendar."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 @dataclass(frozen=True)
 class Offset:
     """How long after `decided` a touchpoint falls."""
@@ -80,11 +85,15 @@ class Offset:
 
     def after(self, day: date) -> date:
         """Calendar arithmetic: Nov 30 + 3 months is the end of February."""
-        if not (self.years or self.months):  # plain days: timedelta gives the same, quicker
-            return day + timedelta(days=self.days + 7 * self.weeks)
-        return day + relativedelta(
-            years=self.years, months=self.months, days=self.days + 7 * self.weeks
-        )
+        days = timedelta(days=self.days + 7 * self.weeks)
+        if not (self.years or self.months):
+            return day + days
+        # As dateutil's relativedelta: whole months first, the day clamped to the end of
+        # the month, then the days (no dateutil import for two lines of arithmetic).
+        months = day.month - 1 + self.months + 12 * self.years
+        year, month = day.year + months // 12, months % 12 + 1
+        last = _month_days(year, month)
+        return day.replace(year=year, month=month, day=min(day.day, last)) + days
 
     @property
     def canonical(self) -> str:

@@ -23,7 +23,6 @@ import re
 import signal
 import stat
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -165,6 +164,8 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         if old is not None and not stat.S_ISREG(old.st_mode):  # changed since resolving
             raise OutputError(f"{path}: is {kind_of(old.st_mode)}, not a regular file")
         try:
+            import tempfile  # only when writing: `check` and `agenda` never need it
+
             handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
@@ -432,6 +433,8 @@ def _open_fallback(folder: str) -> int:
 
     digest = hashlib.sha256(os.path.normcase(folder).encode("utf-8")).hexdigest()[:32]
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    import tempfile
+
     locks = Path(tempfile.gettempdir()) / f"runnerup-locks-{user}"
     locks.mkdir(mode=0o700, exist_ok=True)
     info = os.lstat(locks)
