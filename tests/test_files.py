@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -185,7 +186,7 @@ def test_a_folder_that_cannot_be_locked_falls_back_to_a_private_lock_file(
     work.mkdir()
     temp = tmp_path / "temp"
     temp.mkdir()
-    monkeypatch.setattr(files.tempfile, "gettempdir", lambda: str(temp))
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(temp))
 
     def cannot(folder: str) -> int:
         raise PermissionError(13, "Permission denied")

@@ -7,11 +7,9 @@ and the docs are generated from it, so the three cannot disagree.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 import string
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -1239,6 +1237,9 @@ def derive_id(company: str, title: str, decided: date) -> str:
     text = f"{company} {title}"
     slug = _SLUG_RE.sub("-", text.lower()).strip("-")[:48].strip("-")
     if not text.isascii() and any(_not_latin(char) for char in text):
+        import hashlib  # only for non-Latin text: hashlib loads OpenSSL
+        import unicodedata
+
         digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:8]
         slug = (slug[:39].strip("-") + "-" if slug else "role-") + digest
     return f"{slug or 'role'}-{decided.isoformat()}"
@@ -1248,6 +1249,8 @@ def _not_latin(char: str) -> bool:
     """A letter or digit the slug cannot keep and that is not a Latin letter (é, ß, ø)."""
     if char.isascii() or not char.isalnum():
         return False
+    import unicodedata  # only for letters beyond ASCII
+
     return "LATIN " not in unicodedata.name(char, "")  # FULLWIDTH LATIN ... is Latin too
 
 
@@ -1259,7 +1262,7 @@ def url_problem(value: str) -> str | None:
         return "expected a link starting with https:// or http://"
     for index, char in enumerate(value):
         if char.isspace() or (
-            char < "!" or char == "\x7f" or (char > "~" and unicodedata.category(char) in _HIDDEN)
+            char < "!" or char == "\x7f" or (char > "~" and _category(char) in _HIDDEN)
         ):
             return (
                 f"a link cannot contain spaces or control characters (U+{ord(char):04X} at "
@@ -1443,3 +1446,10 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
                 )
             )
     return out
+
+
+def _category(char: str) -> str:
+    """The Unicode category of a character beyond ASCII (unicodedata only then)."""
+    import unicodedata
+
+    return unicodedata.category(char)
