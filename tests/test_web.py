@@ -1294,3 +1294,53 @@ def test_a_config_written_while_serve_starts_is_read_again(
     writer = Writer(path)
     app = app_for(path, sleep=writer)
     assert app.feed.events == 2 and writer.waits == [web.SETTLE_SECONDS]
+
+
+# ------------------------------------------------------------------ no tombstone on any path
+
+
+@pytest.mark.parametrize("privacy", ["full", "busy"])
+@pytest.mark.parametrize("how", ["broken config", "render fails"])
+def test_a_fallback_import_file_is_served_without_its_tombstones(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, privacy: str, how: str
+) -> None:
+    """`runnerup build` (the import form) left a CANCELLED event in the -o file; serve
+    falls back to that file, and must still publish the feed form: the live events, the
+    tombstone only as the memory of its SEQUENCE."""
+    from .test_memory import SECOND
+
+    path = tmp_path / "runnerup.yaml"
+    out = tmp_path / "runnerup.ics"
+    env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
+    path.write_text(MINIMAL + SECOND, encoding="utf-8")
+    assert runner.invoke(main, ["build", str(path)], env=env).exit_code == 0
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert runner.invoke(main, ["build", str(path)], env=env).exit_code == 0
+    on_disk = out.read_bytes()
+    assert on_disk.count(b"\r\nSTATUS:CANCELLED\r\n") == 1
+    if how == "broken config":
+        path.write_text("roles: [", encoding="utf-8")
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with serving(app_for(path, output=out, privacy=privacy)) as client:
+        status, _, body = client.request()
+    assert status == 200
+    assert b"CANCELLED" not in body
+    assert body.count(b"BEGIN:VEVENT") == on_disk.count(b"BEGIN:VEVENT") - 1
+    assert len(re.findall(rb"\r\nX-RUNNERUP-RETIRED;SEQUENCE=1;", body)) == 1
+    if privacy == "full":  # the header is the file's, byte for byte
+        assert body.split(b"\r\nX-RUNNERUP-RETIRED")[0] == on_disk.split(b"\r\nBEGIN:VEVENT")[0]
+
+
+def test_the_feed_view_of_a_feed_form_file_changes_no_byte(tmp_path: Path) -> None:
+    """So a restart on serve's own -o file serves it with the same ETag."""
+    path = tmp_path / "sample.yaml"
+    shutil.copy(SAMPLE, path)
+    full = expected(path)
+    assert web.feed_view(full, "x.ics", "full") is full
+    tricky = full.replace(b"NAME:Runner-up follow-ups", b"NAME:A\\, B\\; C\\\\n\\nD", 1)
+    assert tricky != full
+    removed = tricky.replace(b"\r\nSTATUS:CONFIRMED\r\n", b"\r\nSTATUS:CANCELLED\r\n", 1)
+    view = web.feed_view(removed, "x.ics", "full")
+    assert b"\r\nNAME:A\\, B\\; C\\\\n\\nD\r\n" in view
+    assert view.count(b"BEGIN:VEVENT") == full.count(b"BEGIN:VEVENT") - 1
