@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from .build import build_output
 from .config import Config
 from .errors import RunnerupError
-from .files import locked, write_atomic
+from .files import FileRefused, locked, read_regular, write_atomic
 from .ics import PRODID, unfold
 
 KEYRING_SERVICE = "runnerup-caldav"
@@ -172,6 +172,31 @@ class Pushed:
         }
 
 
+STATE_LIMIT = 64 * 1024 * 1024  # far above 10,000 roles' worth of entries
+_AFRESH = (
+    "move it away to start afresh (runnerup then adopts the objects it finds as its own "
+    "only where they are unchanged)"
+)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _pushed(entry: object) -> Pushed:
+    """One sidecar entry, each value of the type push wrote."""
+    if not isinstance(entry, dict):
+        raise TypeError(entry)
+    etag, sequence = entry["etag"], entry["sequence"]
+    if etag is not None:
+        etag = _text(etag)
+    if not isinstance(sequence, int) or isinstance(sequence, bool):
+        raise TypeError(sequence)
+    return Pushed(_text(entry["href"]), etag, sequence, _text(entry["sha256"]))
+
+
 def state_path(ics: Path) -> Path:
     """`runnerup.ics` → `runnerup.caldav.json`, beside it."""
     return ics.with_name(ics.stem + ".caldav.json")
@@ -186,24 +211,28 @@ class State:
 
     @classmethod
     def load(cls, path: Path) -> State:
+        """The sidecar, or an empty memory when there is none. Read as every input is
+        (a regular file, bounded: a FIFO or /dev/zero there cannot hang or fill memory),
+        and checked value by value: a hand-edited or damaged sidecar is an error that
+        says how to start afresh, never a traceback halfway through a push."""
         try:
-            raw = json.loads(path.read_bytes())
+            text = read_regular(path, STATE_LIMIT)
         except FileNotFoundError:
             return cls(path, {})
-        except (OSError, ValueError) as exc:
-            raise PushError(
-                f"{path}: cannot read push's memory ({getattr(exc, 'strerror', None) or exc}); "
-                "move it away to start afresh (runnerup then adopts the objects it "
-                "finds as its own only where they are unchanged)"
-            ) from None
+        except FileRefused as exc:
+            raise PushError(f"{path}: cannot read push's memory: {exc.reason}; {_AFRESH}") from None
+        try:
+            raw = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            detail = (
+                exc.args[0] if isinstance(exc, ValueError) and exc.args else "nested too deeply"
+            )
+            raise PushError(f"{path}: cannot read push's memory ({detail}); {_AFRESH}") from None
         try:
             if raw.get("format") != STATE_FORMAT:
                 raise ValueError("format")
             calendars = {
-                url: {
-                    uid: Pushed(o["href"], o["etag"], int(o["sequence"]), o["sha256"])
-                    for uid, o in entries.items()
-                }
+                _text(url): {_text(uid): _pushed(o) for uid, o in entries.items()}
                 for url, entries in raw["calendars"].items()
             }
         except (AttributeError, KeyError, TypeError, ValueError):
