@@ -165,7 +165,10 @@ def test_query_string_is_ignored(write_config: WriteConfig) -> None:
         ({"If-None-Match": "*"}, 304),
         ({"If-None-Match": '"0000"'}, 200),
         ({"If-Modified-Since": "{date}"}, 304),
-        ({"If-Modified-Since": formatdate(EPOCH + 3600, usegmt=True)}, 304),
+        # a date later than the server's clock is invalid (RFC 7232 §3.3): ignored
+        ({"If-Modified-Since": formatdate(EPOCH + 3600, usegmt=True)}, 200),
+        ({"If-Modified-Since": "Mon, 01 Jan 99999999999 00:00:00 GMT"}, 200),
+        ({"If-Modified-Since": "Mon, 01 Jan 0000 00:00:00 GMT"}, 200),
         ({"If-Modified-Since": formatdate(EPOCH - 1, usegmt=True)}, 200),
         ({"If-Modified-Since": "yesterday"}, 200),
         # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)
@@ -407,6 +410,26 @@ def test_an_edit_reaches_the_next_request_with_memory(write_config: WriteConfig)
         f"reloaded {path}: 1 event (1 changed)",
         f"reloaded {path}: 0 events (1 removed)",
     ]
+
+
+def test_a_restart_on_a_clock_set_back_is_not_answered_not_modified(
+    write_config: WriteConfig,
+) -> None:
+    """Serve gave the edited feed a later Last-Modified than its pinned clock; after a
+    restart (no -o: no memory) the feed's date is the clock again, earlier than what the
+    client holds. A client revalidating with that later date must get the new feed."""
+    path = write_config(MINIMAL + "    notes: before\n")
+    with serving(app_for(path)) as client:
+        client.request()
+        path.write_text(MINIMAL + "    notes: after the edit\n", encoding="utf-8")
+        _, seen, _ = client.request()
+    assert seen["last-modified"] == formatdate(EPOCH + 1, usegmt=True)
+    path.write_text(MINIMAL + "    notes: edited while serve was down\n", encoding="utf-8")
+    with serving(app_for(path)) as client:
+        status, headers, body = client.request(headers={"If-Modified-Since": seen["last-modified"]})
+    assert status == 200
+    assert b"edited while serve was down" in body
+    assert headers["last-modified"] == formatdate(EPOCH, usegmt=True)
 
 
 def test_an_edit_of_the_same_size_is_seen(write_config: WriteConfig) -> None:

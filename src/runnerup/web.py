@@ -543,7 +543,7 @@ class FeedApp:
             ("Last-Modified", formatdate(feed.last_modified, usegmt=True)),
             ("Cache-Control", "private, no-cache"),
         ]
-        if _not_modified(environ, feed):
+        if _not_modified(environ, feed, self._now()):
             start_response("304 Not Modified", headers)
             return []
         start_response(
@@ -556,6 +556,14 @@ class FeedApp:
             ],
         )
         return [] if method == "HEAD" else [feed.body]
+
+    def _now(self) -> int:
+        """The server's time for conditional requests; the feed's date if the clock
+        cannot be read (a bad SOURCE_DATE_EPOCH is reported by the rebuild)."""
+        try:
+            return int(self._clock().timestamp())
+        except (RunnerupError, ValueError, OverflowError, OSError):
+            return self.feed.last_modified
 
     def is_feed_path(self, path_info: str) -> bool:
         """Constant time in the path's content and length: digests of equal size."""
@@ -722,8 +730,14 @@ def _signature(path: Path) -> tuple[int, ...]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, kind)
 
 
-def _not_modified(environ: dict[str, Any], feed: Feed) -> bool:
-    """RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since."""
+def _not_modified(environ: dict[str, Any], feed: Feed, now: int) -> bool:
+    """RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since.
+
+    An If-Modified-Since later than `now` (the server's clock, SOURCE_DATE_EPOCH when
+    set, or the feed's own date if later) is invalid and ignored (RFC 7232 §3.3): a
+    client with its clock ahead, or one that saw a later date before serve restarted on
+    a clock set back, would otherwise be told "not modified" about every change. A date
+    no clock can hold (year 99999999999) is not a date either."""
     match = environ.get("HTTP_IF_NONE_MATCH")
     if match is not None:
         tags = [tag.strip() for tag in str(match).split(",")]
@@ -732,11 +746,15 @@ def _not_modified(environ: dict[str, Any], feed: Feed) -> bool:
     if since:
         try:
             when = parsedate_to_datetime(str(since))
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return False
         if when.tzinfo is None:
             return False
-        return feed.last_modified <= when.timestamp()
+        try:
+            since_ts = when.timestamp()
+        except (OverflowError, ValueError, OSError):
+            return False
+        return feed.last_modified <= since_ts <= max(now, feed.last_modified)
     return False
 
 
