@@ -739,3 +739,33 @@ def test_a_damaged_sidecar_is_one_line_and_nothing_is_sent(
     assert result.stderr.startswith(f"error: {sidecar}: ")
     assert result.stderr.count("\n") == 1
     assert radicale.writes() == []
+
+
+@pytest.mark.usefixtures("env")
+def test_an_email_user_name_in_the_calendar_path_is_one_calendar(
+    runner: CliRunner, tmp_path: Path, radicale: CalDAVServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """iCloud, Fastmail and Nextcloud put the account's email in the calendar's path, and
+    a server may list it percent-encoded (`%40`) where push wrote `@`: the same object."""
+    email = "dana@example.com"
+    (radicale.storage / "users").write_text(f"{email}:{PASSWORD}\n", encoding="utf-8")
+    monkeypatch.setenv("RUNNERUP_CALDAV_USERNAME", email)
+    config = write(tmp_path)
+    (tmp_path / "make").mkdir()
+    other = CONFIG.replace("acme-spm", "other-1").replace("globex-hop", "other-2")
+    made = push(runner, write(tmp_path / "make", other), radicale, "--create")
+    assert made.exit_code == 0, made.output
+    listed = collection(tmp_path / "make" / "runnerup.yaml")
+    assert "%40" in listed
+    typed = listed.replace("%40", "@")  # as the user copies it from the docs or the web UI
+    first = runner.invoke(main, ["push", str(config), "--url", typed])
+    assert (first.exit_code, first.stderr) == (0, ""), first.output
+    again = runner.invoke(main, ["push", str(config), "--url", typed])
+    assert (again.exit_code, again.stderr) == (0, ""), again.output
+    assert again.stdout.endswith(": 5 unchanged\n")
+    assert len(radicale.writes()) == 10
+    # a dropped touchpoint is deleted on the server, not forgotten there
+    write(tmp_path, CONFIG.replace("follow_up: [30 days, 90 days]", "follow_up: [90 days]"))
+    dropped = runner.invoke(main, ["push", str(config), "--url", typed])
+    assert (dropped.exit_code, dropped.stderr) == (0, ""), dropped.output
+    assert dropped.stdout.endswith(": 1 updated, 2 deleted, 2 unchanged\n")

@@ -145,6 +145,14 @@ def same_content(a: bytes, b: bytes) -> bool:
     return lines(a) == lines(b)
 
 
+def same_path(href: str) -> str:
+    """A path as compared, not as sent: percent-decoded. A server may list
+    `/dana%40example.com/…` where the URL the user gave, and so push's record, says
+    `/dana@example.com/…` (iCloud, Fastmail and Nextcloud put the account's email in
+    the path): the same object, which must not look deleted and left alone."""
+    return unquote(href)
+
+
 def _when(value: str) -> str:
     if len(value) >= 8 and value[:8].isdigit():
         return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
@@ -292,8 +300,9 @@ def plan(
 ) -> Plan:
     """What to send, from what the .ics holds, what was pushed, and what the server has.
 
-    `server` maps each object's path to its ETag now. `judge(path)` looks at an object in
-    the place of a new event that runnerup has no record of: "foreign" (someone else's),
+    `server` maps each object's path (as `same_path` gives it) to its ETag now.
+    `judge(path)` looks at an object in the place of a new event that runnerup has no
+    record of: "foreign" (someone else's),
     "same" (runnerup's, as it would send it: a push cut off before recording it) or
     "differs" (runnerup's, but not this version)."""
     out = Plan()
@@ -304,14 +313,14 @@ def plan(
         if before is None:
             assert item is not None
             href = collection_path + quote(uid, safe="") + ".ics"
-            if href not in server:
+            if same_path(href) not in server:
                 out.ops.append(Op("create", uid, href, None, item, label))
                 continue
             verdict = judge(href)
             if verdict == "same":  # record it, send nothing
-                out.ops.append(Op("adopt", uid, href, server[href], item, label))
+                out.ops.append(Op("adopt", uid, href, server[same_path(href)], item, label))
             elif verdict == "differs" and force:
-                out.ops.append(Op("update", uid, href, server[href], item, label))
+                out.ops.append(Op("update", uid, href, server[same_path(href)], item, label))
             else:
                 why = (
                     "an object runnerup did not create is in its place; it is left alone"
@@ -322,7 +331,7 @@ def plan(
                 out.conflicts.append(f"{label}: {href}: {why}")
                 out.blocked += 1
             continue
-        now = server.get(before.href, _MISSING)
+        now = server.get(same_path(before.href), _MISSING)
         if item is None:  # no longer produced: delete it
             if now is _MISSING:
                 out.forget.append(uid)
@@ -502,7 +511,8 @@ class Server:
         return self.url
 
     def etags(self) -> dict[str, str | None]:
-        """Every object in the calendar, by path, with its ETag now (one PROPFIND)."""
+        """Every object in the calendar, by path (`same_path`), with its ETag now (one
+        PROPFIND)."""
         if not self.url:
             return {}
         found = self.request(
@@ -516,8 +526,8 @@ class Server:
         own = urlsplit(self.url).path
         out: dict[str, str | None] = {}
         for href, etag in _etags(found.raw):
-            path = urlsplit(urljoin(self.url, href)).path
-            if path.rstrip("/") != own.rstrip("/"):
+            path = same_path(urlsplit(urljoin(self.url, href)).path)
+            if path.rstrip("/") != same_path(own).rstrip("/"):
                 out[path] = etag
         return out
 
@@ -740,6 +750,6 @@ def _push_locked(
         now_tags = server.etags()
         for entry in entries.values():
             if entry.etag is None:
-                entry.etag = now_tags.get(entry.href)
+                entry.etag = now_tags.get(same_path(entry.href))
         state.save()
     return result
