@@ -769,3 +769,23 @@ def test_an_email_user_name_in_the_calendar_path_is_one_calendar(
     dropped = runner.invoke(main, ["push", str(config), "--url", typed])
     assert (dropped.exit_code, dropped.stderr) == (0, ""), dropped.output
     assert dropped.stdout.endswith(": 1 updated, 2 deleted, 2 unchanged\n")
+
+
+@pytest.mark.usefixtures("env")
+def test_a_server_that_answers_put_without_an_etag(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer
+) -> None:
+    """The ETags come from one listing after the PUTs; an edit made on the server is
+    still noticed, and a second push sends nothing."""
+    config = write(tmp_path)
+    server.stop()
+    server.start("noetag")
+    first = push(runner, config, server, "--create")
+    assert (first.exit_code, first.stderr) == (0, ""), first.output
+    url = collection(config)
+    recorded = json.loads(state_path(tmp_path / "runnerup.ics").read_text())["calendars"][url]
+    assert all(entry["etag"] for entry in recorded.values())
+    again = push(runner, config, server)
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout.endswith(": 5 unchanged\n")
+    assert len(server.writes()) == 5
