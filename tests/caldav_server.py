@@ -8,7 +8,9 @@ request to LOG (`METHOD PATH STATUS`), so a test counts the PUTs and DELETEs a p
 With DIE_AFTER, the process exits without answering the first PUT or DELETE after that
 many: a server that goes away in the middle of a push; with `:STATUS` (say `2:500`) it
 answers those with that status instead, as a failing server does; with `noetag` it
-answers every PUT without an ETag header, as some servers do. Radicale checks passwords against
+answers every PUT without an ETag header, as some servers do; with `weaketag`, with
+the ETag marked weak (`W/"…"`), as Apache's mod_dav does for a file written within
+the same second, while listings carry the strong one. Radicale checks passwords against
 STORAGE/users (htpasswd, plain); Xandikos has no authentication of its own.
 """
 
@@ -54,7 +56,7 @@ def xandikos_app(storage: Path) -> App:
 
 
 def counting(
-    app: App, log: Path, die_after: int | None, failure: str | None, noetag: bool = False
+    app: App, log: Path, die_after: int | None, failure: str | None, noetag: str = ""
 ) -> App:
     """Log every request; exit (or answer `failure`) from write number `die_after` + 1;
     with `noetag`, drop the ETag header from PUT answers."""
@@ -81,7 +83,9 @@ def counting(
         def start(code: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             status.append(code.split()[0])
             if noetag and method == "PUT":
+                weak = [(k, "W/" + v) for k, v in headers if k.lower() == "etag"]
                 headers = [(k, v) for k, v in headers if k.lower() != "etag"]
+                headers += weak if noetag == "weaketag" else []
             return start_response(code, headers, *exc)
 
         body = list(app(environ, start))
@@ -99,7 +103,7 @@ class Quiet(WSGIRequestHandler):
 
 def main() -> None:
     kind, storage, log, port = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    noetag = sys.argv[5:] == ["noetag"]
+    noetag = sys.argv[5] if sys.argv[5:] in (["noetag"], ["weaketag"]) else ""
     failing = sys.argv[5].split(":") if len(sys.argv) > 5 and not noetag else []
     die_after = int(failing[0]) if failing else None
     status = failing[1] if len(failing) > 1 else None

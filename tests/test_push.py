@@ -772,14 +772,16 @@ def test_an_email_user_name_in_the_calendar_path_is_one_calendar(
 
 
 @pytest.mark.usefixtures("env")
-def test_a_server_that_answers_put_without_an_etag(
-    runner: CliRunner, tmp_path: Path, server: CalDAVServer
+@pytest.mark.parametrize("answer", ["noetag", "weaketag"])
+def test_a_server_that_answers_put_without_an_etag_or_a_weak_one(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer, answer: str
 ) -> None:
-    """The ETags come from one listing after the PUTs; an edit made on the server is
-    still noticed, and a second push sends nothing."""
+    """Without an ETag, they come from one listing after the PUTs; a weak one names the
+    same version as the strong one a listing gives later. Either way a second push sends
+    nothing and warns of no edit."""
     config = write(tmp_path)
     server.stop()
-    server.start("noetag")
+    server.start(answer)
     first = push(runner, config, server, "--create")
     assert (first.exit_code, first.stderr) == (0, ""), first.output
     url = collection(config)

@@ -145,6 +145,17 @@ def same_content(a: bytes, b: bytes) -> bool:
     return lines(a) == lines(b)
 
 
+def same_version(a: str | None, b: str | None) -> bool:
+    """Whether two ETags name one version of an object, compared weakly (RFC 9110
+    §8.8.3.2): Apache's mod_dav answers a PUT with `W/"…"` for a file written within
+    the same second and lists the strong `"…"` later; the object was not edited."""
+
+    def opaque(tag: str | None) -> str | None:
+        return tag.strip().removeprefix("W/") if tag is not None else None
+
+    return opaque(a) == opaque(b)
+
+
 def same_path(href: str) -> str:
     """A path as compared, not as sent: percent-decoded. A server may list
     `/dana%40example.com/…` where the URL the user gave, and so push's record, says
@@ -335,7 +346,7 @@ def plan(
         if item is None:  # no longer produced: delete it
             if now is _MISSING:
                 out.forget.append(uid)
-            elif now == before.etag or force:
+            elif same_version(now, before.etag) or force:
                 out.ops.append(Op("delete", uid, before.href, now, None, label))
             else:
                 out.conflicts.append(
@@ -354,7 +365,7 @@ def plan(
                 )
                 out.blocked += item.digest != before.digest
             continue
-        edited = now != before.etag
+        edited = not same_version(now, before.etag)
         if edited and not force:
             out.conflicts.append(
                 f"{label}: edited in the calendar since the last push; left as it is "
