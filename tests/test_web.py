@@ -694,6 +694,20 @@ def test_serve_rejects_a_bad_token(runner: CliRunner, write_config: WriteConfig)
     assert "Invalid value for --token: the token may not contain" in result.stderr
 
 
+def test_serve_output_dash_is_a_usage_error_not_a_file_named_dash(
+    runner: CliRunner, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build -o -` is stdout; `serve -o -` silently wrote a file named `-`."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["serve", str(write_config(MINIMAL)), "-o", "-"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '-o' / '--output': - (stdout) cannot be written here; "
+        "give a file name (./- for a file named -)\n"
+    )
+    assert not (tmp_path / "-").exists()
+
+
 def test_serve_warns_about_a_short_token(runner: CliRunner, write_config: WriteConfig) -> None:
     path = write_config("roles: [")  # fails after the token check, before serving
     result = runner.invoke(main, ["serve", str(path), "--token", "short"])
