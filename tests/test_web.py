@@ -432,6 +432,31 @@ def test_a_restart_on_a_clock_set_back_is_not_answered_not_modified(
     assert headers["last-modified"] == formatdate(EPOCH, usegmt=True)
 
 
+def test_without_output_serve_starts_from_builds_sequence(
+    write_config: WriteConfig, runner: CliRunner
+) -> None:
+    """The .ics beside the config is read once as memory (never written), so a serve
+    restarted without -o does not take every SEQUENCE back to 0."""
+    path = write_config(MINIMAL + "    notes: one\n")
+    for notes in ("two", "three"):
+        assert runner.invoke(main, ["build", str(path)]).exit_code == 0
+        path.write_text(MINIMAL + f"    notes: {notes}\n", encoding="utf-8")
+    assert runner.invoke(main, ["build", str(path)]).exit_code == 0
+    built = path.with_suffix(".ics").read_bytes()
+    assert b"\r\nSEQUENCE:2\r\n" in built
+    log = Log()
+    with serving(app_for(path, log)) as client:
+        body = client.request()[2]
+    assert body == built  # nothing removed: the import form and the feed form agree
+    assert path.with_suffix(".ics").read_bytes() == built
+    assert log == []
+    # one that cannot serve as memory is said once and left alone
+    path.with_suffix(".ics").write_bytes(built[: len(built) // 2])
+    with serving(app_for(path, log)) as client:
+        assert b"\r\nSEQUENCE:0\r\n" in client.request()[2]
+    assert len(log) == 1 and log[0].startswith(f"not taking {path.with_suffix('.ics')} as")
+
+
 def test_an_edit_of_the_same_size_is_seen(write_config: WriteConfig) -> None:
     path = write_config(MINIMAL + "    notes: aaaa\n")
     with serving(app_for(path)) as client:

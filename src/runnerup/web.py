@@ -39,6 +39,7 @@ from . import DEFAULT_CONFIG
 from .build import (
     build_now,
     check_overwrite,
+    default_output,
     load_previous,
     produce,
     read_output,
@@ -262,12 +263,27 @@ class FeedApp:
             if self._memory is not None and self._memory.ours:
                 mtime = int(self.output.stat().st_mtime)
                 self._feed = self._feed_of(self.output.read_bytes(), mtime)
+        else:
+            self._memory = self._build_memory()
         self._first_load()
         if self._feed is None:
             raise self._last_error or RunnerupError(f"{self.config_path}: nothing to serve")
         if self._config is None:
             self._log(f"serving the last feed written to {self.output} until the config is fixed")
         self._started = True
+
+    def _build_memory(self) -> Previous | None:
+        """Without -o, the .ics `runnerup build` writes beside the config, read once as
+        memory (never written): a restart then continues from build's SEQUENCE instead
+        of publishing every event at SEQUENCE 0, lower than subscribers have seen. A
+        file that cannot serve as memory is said once and left alone."""
+        path = default_output(self.config_path)
+        try:
+            memory = load_previous(path, required=False)
+        except RunnerupError as exc:
+            self._log(f"not taking {path} as memory: {exc}")
+            return None
+        return memory if memory is not None and memory.ours else None
 
     # ------------------------------------------------------------------ the feed
 
