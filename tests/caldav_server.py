@@ -7,7 +7,10 @@ standard library's HTTP server, prints the port on stdout, and appends one line 
 request to LOG (`METHOD PATH STATUS`), so a test counts the PUTs and DELETEs a push sent.
 With DIE_AFTER, the process exits without answering the first PUT or DELETE after that
 many: a server that goes away in the middle of a push; with `:STATUS` (say `2:500`) it
-answers those with that status instead, as a failing server does. Radicale checks passwords against
+answers those with that status instead, as a failing server does; with `noetag` it
+answers every PUT without an ETag header, as some servers do; with `weaketag`, with
+the ETag marked weak (`W/"…"`), as Apache's mod_dav does for a file written within
+the same second, while listings carry the strong one. Radicale checks passwords against
 STORAGE/users (htpasswd, plain); Xandikos has no authentication of its own.
 """
 
@@ -52,8 +55,11 @@ def xandikos_app(storage: Path) -> App:
     return app  # type: ignore[no-any-return]
 
 
-def counting(app: App, log: Path, die_after: int | None, failure: str | None) -> App:
-    """Log every request; exit (or answer `failure`) from write number `die_after` + 1."""
+def counting(
+    app: App, log: Path, die_after: int | None, failure: str | None, noetag: str = ""
+) -> App:
+    """Log every request; exit (or answer `failure`) from write number `die_after` + 1;
+    with `noetag`, drop the ETag header from PUT answers."""
     writes = 0
 
     def wrapped(environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
@@ -76,6 +82,10 @@ def counting(app: App, log: Path, die_after: int | None, failure: str | None) ->
 
         def start(code: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             status.append(code.split()[0])
+            if noetag and method == "PUT":
+                weak = [(k, "W/" + v) for k, v in headers if k.lower() == "etag"]
+                headers = [(k, v) for k, v in headers if k.lower() != "etag"]
+                headers += weak if noetag == "weaketag" else []
             return start_response(code, headers, *exc)
 
         body = list(app(environ, start))
@@ -93,13 +103,14 @@ class Quiet(WSGIRequestHandler):
 
 def main() -> None:
     kind, storage, log, port = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    failing = sys.argv[5].split(":") if len(sys.argv) > 5 else []
+    noetag = sys.argv[5] if sys.argv[5:] in (["noetag"], ["weaketag"]) else ""
+    failing = sys.argv[5].split(":") if len(sys.argv) > 5 and not noetag else []
     die_after = int(failing[0]) if failing else None
     status = failing[1] if len(failing) > 1 else None
     app = radicale_app(storage) if kind == "radicale" else xandikos_app(storage)
     WSGIServer.allow_reuse_address = True
     server = make_server(
-        "127.0.0.1", int(port), counting(app, log, die_after, status), handler_class=Quiet
+        "127.0.0.1", int(port), counting(app, log, die_after, status, noetag), handler_class=Quiet
     )
     print(server.server_port, flush=True)
     server.serve_forever()

@@ -148,3 +148,22 @@ def test_a_real_process_prints_no_traceback(tmp_path: Path, write_config) -> Non
     assert "Dana" not in done.stderr
     (report,) = (tmp_path / "cache" / "runnerup" / "crashes").iterdir()
     assert "check" in report.read_text(encoding="utf-8")
+
+
+def test_a_report_never_holds_the_feed_token(
+    crashing: Path, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is meant to be attached to a public bug report: the command line in it
+    keeps every argument but the token's value, in either spelling."""
+    path = write_config(MINIMAL)
+    argv = ["runnerup", "serve", "--token", "tok-one-secret", "--token=tok-two-secret", "-p", "1"]
+    monkeypatch.setattr(sys, "argv", argv)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 3
+    (report,) = crashing.iterdir()
+    text = report.read_text(encoding="utf-8")
+    assert "tok-one-secret" not in text and "tok-two-secret" not in text
+    assert (
+        "command line: ['runnerup', 'serve', '--token', '<hidden>', '--token=<hidden>', "
+        "'-p', '1']\n"
+    ) in text

@@ -6,6 +6,7 @@ HTTP and parsed with the independent parsers of tests/interop.py."""
 from __future__ import annotations
 
 import json
+import os
 import select
 import socket
 import subprocess
@@ -672,3 +673,121 @@ def test_the_password_comes_from_the_keyring_when_installed(
     assert asked == [(KEYRING_SERVICE, USER)]
     assert PASSWORD not in result.output
     assert PASSWORD not in state_path(tmp_path / "runnerup.ics").read_text()
+
+
+# ------------------------------------------------------------------ hostile servers and files
+
+
+@pytest.mark.usefixtures("env")
+def test_412_on_every_put_is_told_per_event_and_a_rerun_finishes(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer
+) -> None:
+    config = write(tmp_path)
+    server.stop()
+    server.start("0:412")
+    refused = push(runner, config, server, "--create")
+    assert refused.exit_code == 1, refused.output
+    assert PASSWORD not in refused.output
+    assert refused.stderr.count("warning: ") == 5
+    server.start()
+    rerun = push(runner, config, server)
+    assert (rerun.exit_code, rerun.stderr) == (0, "")
+    assert rerun.stdout.endswith(f"({collection(config)}): 5 created\n")
+
+
+@pytest.mark.usefixtures("env")
+def test_401_mid_push_is_one_line_and_a_rerun_finishes(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer
+) -> None:
+    config = write(tmp_path)
+    server.stop()
+    server.start("2:401")
+    cut = push(runner, config, server, "--create")
+    assert cut.exit_code == 1
+    assert PASSWORD not in cut.output
+    assert cut.stderr.startswith(f"error: 127.0.0.1:{server.port}: the server did not accept")
+    assert cut.stderr.endswith("2 of 5 changes made and recorded: run push again to finish\n")
+    assert cut.stderr.count("\n") == 1
+    server.start()
+    rerun = push(runner, config, server)
+    assert (rerun.exit_code, rerun.stderr) == (0, "")
+    assert rerun.stdout.endswith(f"({collection(config)}): 3 created, 2 unchanged\n")
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize("damage", ["corrupt", "types", "nested", "fifo", "directory", "huge"])
+def test_a_damaged_sidecar_is_one_line_and_nothing_is_sent(
+    runner: CliRunner, tmp_path: Path, radicale: CalDAVServer, damage: str
+) -> None:
+    config = write(tmp_path)
+    sidecar = state_path(tmp_path / "runnerup.ics")
+    if damage == "corrupt":
+        sidecar.write_bytes(b'{"format": 1, "calendars": {"x": {"u": {"href": 1')
+    elif damage == "types":  # a hand edit: an href that is a number
+        entry = {"href": 1, "etag": None, "sequence": 0, "sha256": "0"}
+        sidecar.write_text(json.dumps({"format": 1, "calendars": {radicale.url: {"u": entry}}}))
+    elif damage == "nested":
+        sidecar.write_text("[" * 100_000 + "]" * 100_000)
+    elif damage == "fifo":
+        os.mkfifo(sidecar)
+    elif damage == "directory":
+        sidecar.mkdir()
+    else:
+        sidecar.write_bytes(b" " * (64 * 1024 * 1024 + 1))
+    result = push(runner, config, radicale, "--create", "--timeout", "5")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {sidecar}: ")
+    assert result.stderr.count("\n") == 1
+    assert radicale.writes() == []
+
+
+@pytest.mark.usefixtures("env")
+def test_an_email_user_name_in_the_calendar_path_is_one_calendar(
+    runner: CliRunner, tmp_path: Path, radicale: CalDAVServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """iCloud, Fastmail and Nextcloud put the account's email in the calendar's path, and
+    a server may list it percent-encoded (`%40`) where push wrote `@`: the same object."""
+    email = "dana@example.com"
+    (radicale.storage / "users").write_text(f"{email}:{PASSWORD}\n", encoding="utf-8")
+    monkeypatch.setenv("RUNNERUP_CALDAV_USERNAME", email)
+    config = write(tmp_path)
+    (tmp_path / "make").mkdir()
+    other = CONFIG.replace("acme-spm", "other-1").replace("globex-hop", "other-2")
+    made = push(runner, write(tmp_path / "make", other), radicale, "--create")
+    assert made.exit_code == 0, made.output
+    listed = collection(tmp_path / "make" / "runnerup.yaml")
+    assert "%40" in listed
+    typed = listed.replace("%40", "@")  # as the user copies it from the docs or the web UI
+    first = runner.invoke(main, ["push", str(config), "--url", typed])
+    assert (first.exit_code, first.stderr) == (0, ""), first.output
+    again = runner.invoke(main, ["push", str(config), "--url", typed])
+    assert (again.exit_code, again.stderr) == (0, ""), again.output
+    assert again.stdout.endswith(": 5 unchanged\n")
+    assert len(radicale.writes()) == 10
+    # a dropped touchpoint is deleted on the server, not forgotten there
+    write(tmp_path, CONFIG.replace("follow_up: [30 days, 90 days]", "follow_up: [90 days]"))
+    dropped = runner.invoke(main, ["push", str(config), "--url", typed])
+    assert (dropped.exit_code, dropped.stderr) == (0, ""), dropped.output
+    assert dropped.stdout.endswith(": 1 updated, 2 deleted, 2 unchanged\n")
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize("answer", ["noetag", "weaketag"])
+def test_a_server_that_answers_put_without_an_etag_or_a_weak_one(
+    runner: CliRunner, tmp_path: Path, server: CalDAVServer, answer: str
+) -> None:
+    """Without an ETag, they come from one listing after the PUTs; a weak one names the
+    same version as the strong one a listing gives later. Either way a second push sends
+    nothing and warns of no edit."""
+    config = write(tmp_path)
+    server.stop()
+    server.start(answer)
+    first = push(runner, config, server, "--create")
+    assert (first.exit_code, first.stderr) == (0, ""), first.output
+    url = collection(config)
+    recorded = json.loads(state_path(tmp_path / "runnerup.ics").read_text())["calendars"][url]
+    assert all(entry["etag"] for entry in recorded.values())
+    again = push(runner, config, server)
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout.endswith(": 5 unchanged\n")
+    assert len(server.writes()) == 5

@@ -165,7 +165,10 @@ def test_query_string_is_ignored(write_config: WriteConfig) -> None:
         ({"If-None-Match": "*"}, 304),
         ({"If-None-Match": '"0000"'}, 200),
         ({"If-Modified-Since": "{date}"}, 304),
-        ({"If-Modified-Since": formatdate(EPOCH + 3600, usegmt=True)}, 304),
+        # a date later than the server's clock is invalid (RFC 7232 §3.3): ignored
+        ({"If-Modified-Since": formatdate(EPOCH + 3600, usegmt=True)}, 200),
+        ({"If-Modified-Since": "Mon, 01 Jan 99999999999 00:00:00 GMT"}, 200),
+        ({"If-Modified-Since": "Mon, 01 Jan 0000 00:00:00 GMT"}, 200),
         ({"If-Modified-Since": formatdate(EPOCH - 1, usegmt=True)}, 200),
         ({"If-Modified-Since": "yesterday"}, 200),
         # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)
@@ -407,6 +410,51 @@ def test_an_edit_reaches_the_next_request_with_memory(write_config: WriteConfig)
         f"reloaded {path}: 1 event (1 changed)",
         f"reloaded {path}: 0 events (1 removed)",
     ]
+
+
+def test_a_restart_on_a_clock_set_back_is_not_answered_not_modified(
+    write_config: WriteConfig,
+) -> None:
+    """Serve gave the edited feed a later Last-Modified than its pinned clock; after a
+    restart (no -o: no memory) the feed's date is the clock again, earlier than what the
+    client holds. A client revalidating with that later date must get the new feed."""
+    path = write_config(MINIMAL + "    notes: before\n")
+    with serving(app_for(path)) as client:
+        client.request()
+        path.write_text(MINIMAL + "    notes: after the edit\n", encoding="utf-8")
+        _, seen, _ = client.request()
+    assert seen["last-modified"] == formatdate(EPOCH + 1, usegmt=True)
+    path.write_text(MINIMAL + "    notes: edited while serve was down\n", encoding="utf-8")
+    with serving(app_for(path)) as client:
+        status, headers, body = client.request(headers={"If-Modified-Since": seen["last-modified"]})
+    assert status == 200
+    assert b"edited while serve was down" in body
+    assert headers["last-modified"] == formatdate(EPOCH, usegmt=True)
+
+
+def test_without_output_serve_starts_from_builds_sequence(
+    write_config: WriteConfig, runner: CliRunner
+) -> None:
+    """The .ics beside the config is read once as memory (never written), so a serve
+    restarted without -o does not take every SEQUENCE back to 0."""
+    path = write_config(MINIMAL + "    notes: one\n")
+    for notes in ("two", "three"):
+        assert runner.invoke(main, ["build", str(path)]).exit_code == 0
+        path.write_text(MINIMAL + f"    notes: {notes}\n", encoding="utf-8")
+    assert runner.invoke(main, ["build", str(path)]).exit_code == 0
+    built = path.with_suffix(".ics").read_bytes()
+    assert b"\r\nSEQUENCE:2\r\n" in built
+    log = Log()
+    with serving(app_for(path, log)) as client:
+        body = client.request()[2]
+    assert body == built  # nothing removed: the import form and the feed form agree
+    assert path.with_suffix(".ics").read_bytes() == built
+    assert log == []
+    # one that cannot serve as memory is said once and left alone
+    path.with_suffix(".ics").write_bytes(built[: len(built) // 2])
+    with serving(app_for(path, log)) as client:
+        assert b"\r\nSEQUENCE:0\r\n" in client.request()[2]
+    assert len(log) == 1 and log[0].startswith(f"not taking {path.with_suffix('.ics')} as")
 
 
 def test_an_edit_of_the_same_size_is_seen(write_config: WriteConfig) -> None:
@@ -669,6 +717,20 @@ def test_serve_rejects_a_bad_token(runner: CliRunner, write_config: WriteConfig)
     result = runner.invoke(main, ["serve", str(write_config(MINIMAL)), "--token", "a/b"])
     assert result.exit_code == 2
     assert "Invalid value for --token: the token may not contain" in result.stderr
+
+
+def test_serve_output_dash_is_a_usage_error_not_a_file_named_dash(
+    runner: CliRunner, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build -o -` is stdout; `serve -o -` silently wrote a file named `-`."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["serve", str(write_config(MINIMAL)), "-o", "-"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '-o' / '--output': - (stdout) cannot be written here; "
+        "give a file name (./- for a file named -)\n"
+    )
+    assert not (tmp_path / "-").exists()
 
 
 def test_serve_warns_about_a_short_token(runner: CliRunner, write_config: WriteConfig) -> None:
@@ -1294,3 +1356,53 @@ def test_a_config_written_while_serve_starts_is_read_again(
     writer = Writer(path)
     app = app_for(path, sleep=writer)
     assert app.feed.events == 2 and writer.waits == [web.SETTLE_SECONDS]
+
+
+# ------------------------------------------------------------------ no tombstone on any path
+
+
+@pytest.mark.parametrize("privacy", ["full", "busy"])
+@pytest.mark.parametrize("how", ["broken config", "render fails"])
+def test_a_fallback_import_file_is_served_without_its_tombstones(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, privacy: str, how: str
+) -> None:
+    """`runnerup build` (the import form) left a CANCELLED event in the -o file; serve
+    falls back to that file, and must still publish the feed form: the live events, the
+    tombstone only as the memory of its SEQUENCE."""
+    from .test_memory import SECOND
+
+    path = tmp_path / "runnerup.yaml"
+    out = tmp_path / "runnerup.ics"
+    env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
+    path.write_text(MINIMAL + SECOND, encoding="utf-8")
+    assert runner.invoke(main, ["build", str(path)], env=env).exit_code == 0
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert runner.invoke(main, ["build", str(path)], env=env).exit_code == 0
+    on_disk = out.read_bytes()
+    assert on_disk.count(b"\r\nSTATUS:CANCELLED\r\n") == 1
+    if how == "broken config":
+        path.write_text("roles: [", encoding="utf-8")
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with serving(app_for(path, output=out, privacy=privacy)) as client:
+        status, _, body = client.request()
+    assert status == 200
+    assert b"CANCELLED" not in body
+    assert body.count(b"BEGIN:VEVENT") == on_disk.count(b"BEGIN:VEVENT") - 1
+    assert len(re.findall(rb"\r\nX-RUNNERUP-RETIRED;SEQUENCE=1;", body)) == 1
+    if privacy == "full":  # the header is the file's, byte for byte
+        assert body.split(b"\r\nX-RUNNERUP-RETIRED")[0] == on_disk.split(b"\r\nBEGIN:VEVENT")[0]
+
+
+def test_the_feed_view_of_a_feed_form_file_changes_no_byte(tmp_path: Path) -> None:
+    """So a restart on serve's own -o file serves it with the same ETag."""
+    path = tmp_path / "sample.yaml"
+    shutil.copy(SAMPLE, path)
+    full = expected(path)
+    assert web.feed_view(full, "x.ics", "full") is full
+    tricky = full.replace(b"NAME:Runner-up follow-ups", b"NAME:A\\, B\\; C\\\\n\\nD", 1)
+    assert tricky != full
+    removed = tricky.replace(b"\r\nSTATUS:CONFIRMED\r\n", b"\r\nSTATUS:CANCELLED\r\n", 1)
+    view = web.feed_view(removed, "x.ics", "full")
+    assert b"\r\nNAME:A\\, B\\; C\\\\n\\nD\r\n" in view
+    assert view.count(b"BEGIN:VEVENT") == full.count(b"BEGIN:VEVENT") - 1

@@ -85,6 +85,12 @@ class _FilePath(click.Path):
                 param,
                 ctx,
             )
+        if value == "-" and not self.dash:  # `-` is stdout elsewhere: never a file named -
+            self.fail(
+                "- (stdout) cannot be written here; give a file name (./- for a file named -)",
+                param,
+                ctx,
+            )
         return super().convert(value, param, ctx)
 
 

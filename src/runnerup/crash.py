@@ -148,7 +148,29 @@ def _report_text(exc: BaseException, argv: list[str]) -> str:
             f"runnerup: {__version__}\n",
             f"python: {sys.version.split()[0]} ({platform.python_implementation()})\n",
             f"platform: {platform.platform()}\n",
-            f"command line: {argv!r}\n\n",
+            f"command line: {scrubbed(argv)!r}\n\n",
             *traceback.format_exception(type(exc), exc, exc.__traceback__),
         ]
     )
+
+
+SECRET_OPTIONS = ("--token",)  # a feed's token is its password: never in a report
+
+
+def scrubbed(argv: list[str]) -> list[str]:
+    """`argv` without the values of secret options (`--token X`, `--token=X`), since the
+    report is meant to be attached to a public bug report."""
+    out: list[str] = []
+    hide = False
+    for arg in argv:
+        if hide:
+            out.append("<hidden>")
+            hide = False
+        elif arg in SECRET_OPTIONS:
+            out.append(arg)
+            hide = True
+        elif arg.startswith(tuple(f"{option}=" for option in SECRET_OPTIONS)):
+            out.append(arg.split("=", 1)[0] + "=<hidden>")
+        else:
+            out.append(arg)
+    return out

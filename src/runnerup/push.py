@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from .build import build_output
 from .config import Config
 from .errors import RunnerupError
-from .files import locked, write_atomic
+from .files import FileRefused, locked, read_regular, write_atomic
 from .ics import PRODID, unfold
 
 KEYRING_SERVICE = "runnerup-caldav"
@@ -145,6 +145,25 @@ def same_content(a: bytes, b: bytes) -> bool:
     return lines(a) == lines(b)
 
 
+def same_version(a: str | None, b: str | None) -> bool:
+    """Whether two ETags name one version of an object, compared weakly (RFC 9110
+    §8.8.3.2): Apache's mod_dav answers a PUT with `W/"…"` for a file written within
+    the same second and lists the strong `"…"` later; the object was not edited."""
+
+    def opaque(tag: str | None) -> str | None:
+        return tag.strip().removeprefix("W/") if tag is not None else None
+
+    return opaque(a) == opaque(b)
+
+
+def same_path(href: str) -> str:
+    """A path as compared, not as sent: percent-decoded. A server may list
+    `/dana%40example.com/…` where the URL the user gave, and so push's record, says
+    `/dana@example.com/…` (iCloud, Fastmail and Nextcloud put the account's email in
+    the path): the same object, which must not look deleted and left alone."""
+    return unquote(href)
+
+
 def _when(value: str) -> str:
     if len(value) >= 8 and value[:8].isdigit():
         return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
@@ -172,6 +191,31 @@ class Pushed:
         }
 
 
+STATE_LIMIT = 64 * 1024 * 1024  # far above 10,000 roles' worth of entries
+_AFRESH = (
+    "move it away to start afresh (runnerup then adopts the objects it finds as its own "
+    "only where they are unchanged)"
+)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _pushed(entry: object) -> Pushed:
+    """One sidecar entry, each value of the type push wrote."""
+    if not isinstance(entry, dict):
+        raise TypeError(entry)
+    etag, sequence = entry["etag"], entry["sequence"]
+    if etag is not None:
+        etag = _text(etag)
+    if not isinstance(sequence, int) or isinstance(sequence, bool):
+        raise TypeError(sequence)
+    return Pushed(_text(entry["href"]), etag, sequence, _text(entry["sha256"]))
+
+
 def state_path(ics: Path) -> Path:
     """`runnerup.ics` → `runnerup.caldav.json`, beside it."""
     return ics.with_name(ics.stem + ".caldav.json")
@@ -186,24 +230,28 @@ class State:
 
     @classmethod
     def load(cls, path: Path) -> State:
+        """The sidecar, or an empty memory when there is none. Read as every input is
+        (a regular file, bounded: a FIFO or /dev/zero there cannot hang or fill memory),
+        and checked value by value: a hand-edited or damaged sidecar is an error that
+        says how to start afresh, never a traceback halfway through a push."""
         try:
-            raw = json.loads(path.read_bytes())
+            text = read_regular(path, STATE_LIMIT)
         except FileNotFoundError:
             return cls(path, {})
-        except (OSError, ValueError) as exc:
-            raise PushError(
-                f"{path}: cannot read push's memory ({getattr(exc, 'strerror', None) or exc}); "
-                "move it away to start afresh (runnerup then adopts the objects it "
-                "finds as its own only where they are unchanged)"
-            ) from None
+        except FileRefused as exc:
+            raise PushError(f"{path}: cannot read push's memory: {exc.reason}; {_AFRESH}") from None
+        try:
+            raw = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            detail = (
+                exc.args[0] if isinstance(exc, ValueError) and exc.args else "nested too deeply"
+            )
+            raise PushError(f"{path}: cannot read push's memory ({detail}); {_AFRESH}") from None
         try:
             if raw.get("format") != STATE_FORMAT:
                 raise ValueError("format")
             calendars = {
-                url: {
-                    uid: Pushed(o["href"], o["etag"], int(o["sequence"]), o["sha256"])
-                    for uid, o in entries.items()
-                }
+                _text(url): {_text(uid): _pushed(o) for uid, o in entries.items()}
                 for url, entries in raw["calendars"].items()
             }
         except (AttributeError, KeyError, TypeError, ValueError):
@@ -263,8 +311,9 @@ def plan(
 ) -> Plan:
     """What to send, from what the .ics holds, what was pushed, and what the server has.
 
-    `server` maps each object's path to its ETag now. `judge(path)` looks at an object in
-    the place of a new event that runnerup has no record of: "foreign" (someone else's),
+    `server` maps each object's path (as `same_path` gives it) to its ETag now.
+    `judge(path)` looks at an object in the place of a new event that runnerup has no
+    record of: "foreign" (someone else's),
     "same" (runnerup's, as it would send it: a push cut off before recording it) or
     "differs" (runnerup's, but not this version)."""
     out = Plan()
@@ -275,14 +324,14 @@ def plan(
         if before is None:
             assert item is not None
             href = collection_path + quote(uid, safe="") + ".ics"
-            if href not in server:
+            if same_path(href) not in server:
                 out.ops.append(Op("create", uid, href, None, item, label))
                 continue
             verdict = judge(href)
             if verdict == "same":  # record it, send nothing
-                out.ops.append(Op("adopt", uid, href, server[href], item, label))
+                out.ops.append(Op("adopt", uid, href, server[same_path(href)], item, label))
             elif verdict == "differs" and force:
-                out.ops.append(Op("update", uid, href, server[href], item, label))
+                out.ops.append(Op("update", uid, href, server[same_path(href)], item, label))
             else:
                 why = (
                     "an object runnerup did not create is in its place; it is left alone"
@@ -293,11 +342,11 @@ def plan(
                 out.conflicts.append(f"{label}: {href}: {why}")
                 out.blocked += 1
             continue
-        now = server.get(before.href, _MISSING)
+        now = server.get(same_path(before.href), _MISSING)
         if item is None:  # no longer produced: delete it
             if now is _MISSING:
                 out.forget.append(uid)
-            elif now == before.etag or force:
+            elif same_version(now, before.etag) or force:
                 out.ops.append(Op("delete", uid, before.href, now, None, label))
             else:
                 out.conflicts.append(
@@ -316,7 +365,7 @@ def plan(
                 )
                 out.blocked += item.digest != before.digest
             continue
-        edited = now != before.etag
+        edited = not same_version(now, before.etag)
         if edited and not force:
             out.conflicts.append(
                 f"{label}: edited in the calendar since the last push; left as it is "
@@ -473,7 +522,8 @@ class Server:
         return self.url
 
     def etags(self) -> dict[str, str | None]:
-        """Every object in the calendar, by path, with its ETag now (one PROPFIND)."""
+        """Every object in the calendar, by path (`same_path`), with its ETag now (one
+        PROPFIND)."""
         if not self.url:
             return {}
         found = self.request(
@@ -487,8 +537,8 @@ class Server:
         own = urlsplit(self.url).path
         out: dict[str, str | None] = {}
         for href, etag in _etags(found.raw):
-            path = urlsplit(urljoin(self.url, href)).path
-            if path.rstrip("/") != own.rstrip("/"):
+            path = same_path(urlsplit(urljoin(self.url, href)).path)
+            if path.rstrip("/") != same_path(own).rstrip("/"):
                 out[path] = etag
         return out
 
@@ -711,6 +761,6 @@ def _push_locked(
         now_tags = server.etags()
         for entry in entries.values():
             if entry.etag is None:
-                entry.etag = now_tags.get(entry.href)
+                entry.etag = now_tags.get(same_path(entry.href))
         state.save()
     return result

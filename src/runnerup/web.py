@@ -39,6 +39,7 @@ from . import DEFAULT_CONFIG
 from .build import (
     build_now,
     check_overwrite,
+    default_output,
     load_previous,
     produce,
     read_output,
@@ -47,7 +48,17 @@ from .build import (
 from .config import Config, parse_config
 from .errors import ConfigError, OutputError, Problem, RunnerupError
 from .files import locked, write_atomic
-from .ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, Retired, calendar_bytes, read_previous
+from .ics import (
+    BUSY_NAME,
+    PRIVACY_LEVELS,
+    Event,
+    Previous,
+    Retired,
+    calendar_bytes,
+    claims_runnerup,
+    read_previous,
+    unfold,
+)
 from .memory import newest
 from .source import read_config_bytes
 
@@ -252,12 +263,27 @@ class FeedApp:
             if self._memory is not None and self._memory.ours:
                 mtime = int(self.output.stat().st_mtime)
                 self._feed = self._feed_of(self.output.read_bytes(), mtime)
+        else:
+            self._memory = self._build_memory()
         self._first_load()
         if self._feed is None:
             raise self._last_error or RunnerupError(f"{self.config_path}: nothing to serve")
         if self._config is None:
             self._log(f"serving the last feed written to {self.output} until the config is fixed")
         self._started = True
+
+    def _build_memory(self) -> Previous | None:
+        """Without -o, the .ics `runnerup build` writes beside the config, read once as
+        memory (never written): a restart then continues from build's SEQUENCE instead
+        of publishing every event at SEQUENCE 0, lower than subscribers have seen. A
+        file that cannot serve as memory is said once and left alone."""
+        path = default_output(self.config_path)
+        try:
+            memory = load_previous(path, required=False)
+        except RunnerupError as exc:
+            self._log(f"not taking {path} as memory: {exc}")
+            return None
+        return memory if memory is not None and memory.ours else None
 
     # ------------------------------------------------------------------ the feed
 
@@ -273,12 +299,11 @@ class FeedApp:
         return self._config.name if self._config is not None else "Runner-up follow-ups"
 
     def _feed_of(self, body: bytes, last_modified: int) -> Feed:
-        """The one way a feed is made: a busy feed's bytes always pass the redaction,
-        whatever their origin (a render, the -o file served while the config is broken
-        or a render fails), so no path serves a name. A file that cannot be redacted
-        raises, and the server does not start."""
-        if self.privacy == "busy":
-            body = redact(body, str(self.output or self.config_path))
+        """The one way a feed is made: whatever their origin (a render, the -o file served
+        while the config is broken or a render fails), the bytes pass `feed_view`, so no
+        path serves a name in a busy feed or a tombstone in any feed. A file that cannot
+        be made a feed raises, and the server does not start."""
+        body = feed_view(body, str(self.output or self.config_path), self.privacy)
         return Feed.of(body, last_modified)
 
     # ------------------------------------------------------------------ reloading
@@ -534,7 +559,7 @@ class FeedApp:
             ("Last-Modified", formatdate(feed.last_modified, usegmt=True)),
             ("Cache-Control", "private, no-cache"),
         ]
-        if _not_modified(environ, feed):
+        if _not_modified(environ, feed, self._now()):
             start_response("304 Not Modified", headers)
             return []
         start_response(
@@ -547,6 +572,14 @@ class FeedApp:
             ],
         )
         return [] if method == "HEAD" else [feed.body]
+
+    def _now(self) -> int:
+        """The server's time for conditional requests; the feed's date if the clock
+        cannot be read (a bad SOURCE_DATE_EPOCH is reported by the rebuild)."""
+        try:
+            return int(self._clock().timestamp())
+        except (RunnerupError, ValueError, OverflowError, OSError):
+            return self.feed.last_modified
 
     def is_feed_path(self, path_info: str) -> bool:
         """Constant time in the path's content and length: digests of equal size."""
@@ -597,22 +630,60 @@ def redact(data: bytes, name: str) -> bytes:
     """`data`, a calendar runnerup wrote, as a busy build writes it: every event through
     the busy allow-list, the neutral calendar name. A busy render comes out unchanged;
     anything else (a full build's file) loses every name, number and note."""
+    return feed_view(data, name, "busy")
+
+
+def feed_view(data: bytes, name: str, privacy: str) -> bytes:
+    """`data`, a calendar runnerup wrote, in the feed form at `privacy`: what serve may
+    publish of a file it did not render itself (the -o file served while the config is
+    broken or a render fails). A feed carries no tombstones, and an import-form file from
+    `build` may: each cancelled event is served as the feed form remembers it, a retired
+    UID and its SEQUENCE. A busy feed also passes every event through the busy
+    allow-list. A feed-form file at this privacy comes out byte for byte."""
+    if privacy != "busy" and b"\r\nSTATUS:CANCELLED\r\n" not in data and claims_runnerup(data):
+        return data  # a render, or a file in the feed form already: nothing to parse
     previous = read_previous(data, name)
     if not previous.ours:
-        raise OutputError(f"{name}: not a calendar runnerup wrote; a busy feed cannot serve it")
+        raise OutputError(f"{name}: not a calendar runnerup wrote; a feed cannot serve it")
+    cancelled = [e for e in previous.events.values() if e.status == "CANCELLED"]
+    if privacy != "busy" and not cancelled:
+        return data
     events = [
         Event(e.uid, e.body, e.sort_key, e.sequence, e.dtstamp)
         for e in previous.events.values()
         if e.status != "CANCELLED"
     ]
-    # A feed carries no tombstones (an import-form file from `build` may): a cancelled
-    # event is served as the feed form remembers it, a retired UID and its SEQUENCE.
     retired = dict(previous.retired)
-    for uid, e in previous.events.items():
-        if e.status == "CANCELLED":
-            ends = e.ends.date() if isinstance(e.ends, datetime) else e.ends
-            retired[uid] = Retired(uid, e.sequence, ends)
-    return calendar_bytes(_BUSY_CONFIG, events, "busy", list(retired.values()))
+    for e in cancelled:
+        ends = e.ends.date() if isinstance(e.ends, datetime) else e.ends
+        retired[e.uid] = Retired(e.uid, e.sequence, ends)
+    config = _BUSY_CONFIG if privacy == "busy" else _header_config(data)
+    return calendar_bytes(config, events, privacy, list(retired.values()))
+
+
+def _header_config(data: bytes) -> Config:
+    """The calendar name and description a file's header holds, as a Config for
+    `calendar_bytes` to write the same header again."""
+    fields = {"NAME": "", "DESCRIPTION": ""}
+    for line in unfold(data.decode("utf-8-sig")):
+        if line == "BEGIN:VEVENT":
+            break
+        key, _, value = line.partition(":")
+        if key in fields and not fields[key]:
+            fields[key] = _unescape(value)
+    return Config(
+        path="",
+        name=fields["NAME"],
+        timezone="UTC",
+        timezone_from_system=False,
+        roles=(),
+        description=fields["DESCRIPTION"],
+    )
+
+
+def _unescape(value: str) -> str:
+    """RFC 5545 §3.3.11 TEXT, as `escape` wrote it."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
 _BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
@@ -675,8 +746,14 @@ def _signature(path: Path) -> tuple[int, ...]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, kind)
 
 
-def _not_modified(environ: dict[str, Any], feed: Feed) -> bool:
-    """RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since."""
+def _not_modified(environ: dict[str, Any], feed: Feed, now: int) -> bool:
+    """RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since.
+
+    An If-Modified-Since later than `now` (the server's clock, SOURCE_DATE_EPOCH when
+    set, or the feed's own date if later) is invalid and ignored (RFC 7232 §3.3): a
+    client with its clock ahead, or one that saw a later date before serve restarted on
+    a clock set back, would otherwise be told "not modified" about every change. A date
+    no clock can hold (year 99999999999) is not a date either."""
     match = environ.get("HTTP_IF_NONE_MATCH")
     if match is not None:
         tags = [tag.strip() for tag in str(match).split(",")]
@@ -685,11 +762,15 @@ def _not_modified(environ: dict[str, Any], feed: Feed) -> bool:
     if since:
         try:
             when = parsedate_to_datetime(str(since))
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return False
         if when.tzinfo is None:
             return False
-        return feed.last_modified <= when.timestamp()
+        try:
+            since_ts = when.timestamp()
+        except (OverflowError, ValueError, OSError):
+            return False
+        return feed.last_modified <= since_ts <= max(now, feed.last_modified)
     return False
 
 
