@@ -690,3 +690,55 @@ def test_check_warns_when_the_channel_has_no_address(runner: CliRunner, write_co
         f"{path}:10:7: roles[0].contact.linkedin: warning: `channel: message`, but Dana "
         "Whitfield has no profile link: add `linkedin:` so the event links to where you send it"
     ]
+
+
+# --------------------------------------------------------------------------- hostile cases
+
+
+def test_a_contact_before_decided_is_refused_by_check_and_by_log(
+    runner: CliRunner, write_config
+) -> None:
+    """A contact before the decision is a typo, not a follow-up: it would make a retry of
+    a touchpoint that never was ("0-day follow-up, 2nd try") and a negative stat."""
+    text = MINIMAL + "    log:\n      - {on: 2026-08-01, outcome: no-answer}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text.encode(), "r.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "r.yaml:14:9: roles[0].log[0].on: this contact (2026-08-01) is before `decided` "
+        "(2026-09-03): the log holds follow-ups after the decision; fix the date"
+    ]
+    path = write_config(MINIMAL)
+    original = path.read_bytes()
+    result = runner.invoke(
+        main,
+        ["log", "acme-spm", "no-answer", "--on", "2026-09-02", "-c", str(path)]
+        + ["--today", "2026-12-01"],
+    )
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: 2026-09-02 is before acme-spm's `decided` (2026-09-03): the log holds "
+        "follow-ups after the decision\n",
+    )
+    assert path.read_bytes() == original
+    log(runner, path, "spoke", "--on", "2026-09-03", today="2026-12-01")  # the day itself is fine
+
+
+def test_check_warns_about_contacts_after_an_ending_and_started_before_decided(
+    runner: CliRunner, write_config
+) -> None:
+    path = write_config(
+        MINIMAL
+        + "    started: 2026-08-01\n"
+        + "    log:\n"
+        + "      - {on: 2026-12-03, outcome: no-answer}\n"
+        + "      - {on: 2026-12-02, outcome: offer}\n"
+    )
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-12-04"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{path}:13:14: roles[0].started: warning: `started` (2026-08-01) is before "
+        "`decided` (2026-09-03): the new hire starts after the decision; check both dates",
+        f"{path}:15:9: roles[0].log[0]: warning: this contact comes after the role ended "
+        "with `offer` on 2026-12-02, so it changes nothing in the calendar; to reopen the "
+        "role, remove or change that entry",
+    ]
