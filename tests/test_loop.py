@@ -711,8 +711,10 @@ def test_a_contact_before_decided_is_refused_by_check_and_by_log(
     original = path.read_bytes()
     result = runner.invoke(
         main,
-        ["log", "acme-spm", "no-answer", "--on", "2026-09-02", "-c", str(path)]
-        + ["--today", "2026-12-01"],
+        [
+            *("log", "acme-spm", "no-answer", "-c", str(path), "--on", "2026-09-02"),
+            *("--today", "2026-12-01"),
+        ],
     )
     assert (result.exit_code, result.stderr) == (
         1,
@@ -742,3 +744,80 @@ def test_check_warns_about_contacts_after_an_ending_and_started_before_decided(
         "with `offer` on 2026-12-02, so it changes nothing in the calendar; to reopen the "
         "role, remove or change that entry",
     ]
+
+
+_TEXT = st.builds(
+    lambda pieces, times: "".join(pieces) * times,  # repeated: long texts are likely too
+    st.lists(st.sampled_from(["a", "é", "🎉", " ", "\n", "\r\n", "&", "%", "?", "#"])),
+    st.integers(1, 200),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(subject=_TEXT, body=_TEXT, local=st.text(alphabet="abcé🎉", min_size=1, max_size=200))
+def test_mailto_stays_within_the_limit_whatever_the_subject_and_body(
+    subject: str, body: str, local: str
+) -> None:
+    """The limit holds for every subject, body and address; the address is never cut, and
+    whatever is cut still reads as the start of the text with `…`."""
+    address = f"{local}@acme.example"
+    link = mailto(address, subject, body)
+    assert link is not None
+    assert len(link) <= MAILTO_LIMIT
+    head, _, rest = link.partition("?subject=")
+    assert unquote(head) == f"mailto:{address}"
+    encoded_subject, _, encoded_body = rest.partition("&body=")
+    for original, encoded in ((subject, encoded_subject), (body, encoded_body)):
+        plain = original.replace("\r\n", "\n")
+        got = unquote(encoded).replace("\r\n", "\n")
+        if got != plain and got:
+            assert got.endswith("…") and plain.startswith(got[:-1].rstrip(" "))
+
+
+def test_mailto_too_long_an_address_gets_no_link() -> None:
+    assert mailto("a" * 2000 + "@acme.example", "Hi", "Hello") is None
+
+
+def test_a_long_title_with_line_breaks_keeps_the_link_short_and_the_subject_one_line(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name or template can make the subject alone longer than the limit (emoji take
+    12 characters encoded each), and a line break in it would end the Subject header."""
+    title = "🎉" * 200 + " Lead\\r\\nBcc: eve@evil.example"
+    path = write_config(
+        WITH_EMAIL.replace("title: Senior Product Manager", f'title: "{title}"')
+        + "    channel: email\n"
+    )
+    opened: list[str] = []
+    monkeypatch.setattr("click.launch", lambda url, **kw: opened.append(url) or 0)
+    result = runner.invoke(main, ["draft", "acme-spm", "-c", str(path), "--open"])
+    assert result.exit_code == 0
+    subject = result.stdout.splitlines()[1]
+    assert subject == f"Subject: Following up on the {'🎉' * 200} Lead Bcc: eve@evil.example role"
+    (link,) = opened
+    assert len(link) <= MAILTO_LIMIT
+    assert "%0D%0ABcc" not in link.partition("&body=")[0]
+    assert "&body=Hi%20Dana%2C%0D%0A" in link  # the body keeps its share of the room
+    data = build(runner, path)
+    for reader in PYTHON_READERS.values():
+        (event,) = reader(data)
+    import icalendar
+
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    links = [w for w in str(event["DESCRIPTION"]).split() if w.startswith("mailto:")]
+    assert links and all(len(w) <= MAILTO_LIMIT for w in links)
+
+
+def test_draft_open_without_an_address_opens_nothing(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call's fallback email has no address to open when the contact has no email."""
+    opened: list[str] = []
+    monkeypatch.setattr("click.launch", lambda url, **kw: opened.append(url) or 0)
+    path = write_config(MINIMAL)
+    result = runner.invoke(main, ["draft", "acme-spm", "-c", str(path), "--open"])
+    assert (result.exit_code, result.stderr, opened) == (
+        1,
+        "error: acme-spm's contact has no email or profile link to open\n",
+        [],
+    )
