@@ -821,3 +821,45 @@ def test_draft_open_without_an_address_opens_nothing(
         "error: acme-spm's contact has no email or profile link to open\n",
         [],
     )
+
+
+def test_reading_a_long_log_holds_little_more_than_the_tree_it_builds() -> None:
+    """10,000 roles with five contacts each peaked at 451 MB (target 300): PyYAML's
+    composed node graph, about 800 bytes a node with its two marks, was alive next to
+    the located tree. Built from the parser's events instead, reading peaks at little
+    more than the tree itself (it was about three times as much)."""
+    import gc
+    import tracemalloc
+
+    from runnerup.source import compose_tree
+
+    role = (
+        "  - company: Company {n}\n    title: Title {n}\n    decided: 2026-09-03\n"
+        "    contact: {{name: Dana Whitfield, phone: '+1 555 0100'}}\n    log:\n"
+    )
+    entries = "".join(
+        f"      - {{on: 2026-12-0{d}, outcome: no-answer, note: tried {d}}}\n" for d in range(1, 6)
+    )
+    text = "roles:\n" + "".join(role.format(n=n) + entries for n in range(300))
+    data = text.encode()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tree, problems = compose_tree(data, "r.yaml")
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problems == [] and len(tree.entries["roles"][1].items) == 300
+    assert peak < 1.5 * held, (peak, held)
+
+
+def test_next_at_a_time_skipped_by_the_clock_change_says_when_it_really_is(
+    runner: CliRunner, write_config
+) -> None:
+    """02:30 on the night Chicago's clocks jump to 03:00 does not exist: the touchpoint
+    is at 03:30, and `log` says so rather than echoing the time asked for."""
+    path = write_config(MINIMAL)
+    out = log(runner, path, "spoke", "--on", "2026-12-02", "--next", "2027-03-14 02:30")
+    assert "  new: follow-up, Sun 2027-03-14 03:30 America/Chicago\n" in out
+    (call,) = [c for c in schedule(parse_config(path.read_bytes(), "r.yaml")) if c.kind == "next"]
+    assert call.start.isoformat() == "2027-03-14T08:30:00+00:00"
