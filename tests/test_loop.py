@@ -690,3 +690,176 @@ def test_check_warns_when_the_channel_has_no_address(runner: CliRunner, write_co
         f"{path}:10:7: roles[0].contact.linkedin: warning: `channel: message`, but Dana "
         "Whitfield has no profile link: add `linkedin:` so the event links to where you send it"
     ]
+
+
+# --------------------------------------------------------------------------- hostile cases
+
+
+def test_a_contact_before_decided_is_refused_by_check_and_by_log(
+    runner: CliRunner, write_config
+) -> None:
+    """A contact before the decision is a typo, not a follow-up: it would make a retry of
+    a touchpoint that never was ("0-day follow-up, 2nd try") and a negative stat."""
+    text = MINIMAL + "    log:\n      - {on: 2026-08-01, outcome: no-answer}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text.encode(), "r.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "r.yaml:14:9: roles[0].log[0].on: this contact (2026-08-01) is before `decided` "
+        "(2026-09-03): the log holds follow-ups after the decision; fix the date"
+    ]
+    path = write_config(MINIMAL)
+    original = path.read_bytes()
+    result = runner.invoke(
+        main,
+        [
+            *("log", "acme-spm", "no-answer", "-c", str(path), "--on", "2026-09-02"),
+            *("--today", "2026-12-01"),
+        ],
+    )
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: 2026-09-02 is before acme-spm's `decided` (2026-09-03): the log holds "
+        "follow-ups after the decision\n",
+    )
+    assert path.read_bytes() == original
+    log(runner, path, "spoke", "--on", "2026-09-03", today="2026-12-01")  # the day itself is fine
+
+
+def test_check_warns_about_contacts_after_an_ending_and_started_before_decided(
+    runner: CliRunner, write_config
+) -> None:
+    path = write_config(
+        MINIMAL
+        + "    started: 2026-08-01\n"
+        + "    log:\n"
+        + "      - {on: 2026-12-03, outcome: no-answer}\n"
+        + "      - {on: 2026-12-02, outcome: offer}\n"
+    )
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-12-04"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{path}:13:14: roles[0].started: warning: `started` (2026-08-01) is before "
+        "`decided` (2026-09-03): the new hire starts after the decision; check both dates",
+        f"{path}:15:9: roles[0].log[0]: warning: this contact comes after the role ended "
+        "with `offer` on 2026-12-02, so it changes nothing in the calendar; to reopen the "
+        "role, remove or change that entry",
+    ]
+
+
+_TEXT = st.builds(
+    lambda pieces, times: "".join(pieces) * times,  # repeated: long texts are likely too
+    st.lists(st.sampled_from(["a", "é", "🎉", " ", "\n", "\r\n", "&", "%", "?", "#"])),
+    st.integers(1, 200),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(subject=_TEXT, body=_TEXT, local=st.text(alphabet="abcé🎉", min_size=1, max_size=200))
+def test_mailto_stays_within_the_limit_whatever_the_subject_and_body(
+    subject: str, body: str, local: str
+) -> None:
+    """The limit holds for every subject, body and address; the address is never cut, and
+    whatever is cut still reads as the start of the text with `…`."""
+    address = f"{local}@acme.example"
+    link = mailto(address, subject, body)
+    assert link is not None
+    assert len(link) <= MAILTO_LIMIT
+    head, _, rest = link.partition("?subject=")
+    assert unquote(head) == f"mailto:{address}"
+    encoded_subject, _, encoded_body = rest.partition("&body=")
+    for original, encoded in ((subject, encoded_subject), (body, encoded_body)):
+        plain = original.replace("\r\n", "\n")
+        got = unquote(encoded).replace("\r\n", "\n")
+        if got != plain and got:
+            assert got.endswith("…") and plain.startswith(got[:-1].rstrip(" "))
+
+
+def test_mailto_too_long_an_address_gets_no_link() -> None:
+    assert mailto("a" * 2000 + "@acme.example", "Hi", "Hello") is None
+
+
+def test_a_long_title_with_line_breaks_keeps_the_link_short_and_the_subject_one_line(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name or template can make the subject alone longer than the limit (emoji take
+    12 characters encoded each), and a line break in it would end the Subject header."""
+    title = "🎉" * 200 + " Lead\\r\\nBcc: eve@evil.example"
+    path = write_config(
+        WITH_EMAIL.replace("title: Senior Product Manager", f'title: "{title}"')
+        + "    channel: email\n"
+    )
+    opened: list[str] = []
+    monkeypatch.setattr("click.launch", lambda url, **kw: opened.append(url) or 0)
+    result = runner.invoke(main, ["draft", "acme-spm", "-c", str(path), "--open"])
+    assert result.exit_code == 0
+    subject = result.stdout.splitlines()[1]
+    assert subject == f"Subject: Following up on the {'🎉' * 200} Lead Bcc: eve@evil.example role"
+    (link,) = opened
+    assert len(link) <= MAILTO_LIMIT
+    assert "%0D%0ABcc" not in link.partition("&body=")[0]
+    assert "&body=Hi%20Dana%2C%0D%0A" in link  # the body keeps its share of the room
+    data = build(runner, path)
+    for reader in PYTHON_READERS.values():
+        (event,) = reader(data)
+    import icalendar
+
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    links = [w for w in str(event["DESCRIPTION"]).split() if w.startswith("mailto:")]
+    assert links and all(len(w) <= MAILTO_LIMIT for w in links)
+
+
+def test_draft_open_without_an_address_opens_nothing(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call's fallback email has no address to open when the contact has no email."""
+    opened: list[str] = []
+    monkeypatch.setattr("click.launch", lambda url, **kw: opened.append(url) or 0)
+    path = write_config(MINIMAL)
+    result = runner.invoke(main, ["draft", "acme-spm", "-c", str(path), "--open"])
+    assert (result.exit_code, result.stderr, opened) == (
+        1,
+        "error: acme-spm's contact has no email or profile link to open\n",
+        [],
+    )
+
+
+def test_reading_a_long_log_holds_little_more_than_the_tree_it_builds() -> None:
+    """10,000 roles with five contacts each peaked at 451 MB (target 300): PyYAML's
+    composed node graph, about 800 bytes a node with its two marks, was alive next to
+    the located tree. Built from the parser's events instead, reading peaks at little
+    more than the tree itself (it was about three times as much)."""
+    import gc
+    import tracemalloc
+
+    from runnerup.source import compose_tree
+
+    role = (
+        "  - company: Company {n}\n    title: Title {n}\n    decided: 2026-09-03\n"
+        "    contact: {{name: Dana Whitfield, phone: '+1 555 0100'}}\n    log:\n"
+    )
+    entries = "".join(
+        f"      - {{on: 2026-12-0{d}, outcome: no-answer, note: tried {d}}}\n" for d in range(1, 6)
+    )
+    text = "roles:\n" + "".join(role.format(n=n) + entries for n in range(300))
+    data = text.encode()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tree, problems = compose_tree(data, "r.yaml")
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problems == [] and len(tree.entries["roles"][1].items) == 300
+    assert peak < 1.5 * held, (peak, held)
+
+
+def test_next_at_a_time_skipped_by_the_clock_change_says_when_it_really_is(
+    runner: CliRunner, write_config
+) -> None:
+    """02:30 on the night Chicago's clocks jump to 03:00 does not exist: the touchpoint
+    is at 03:30, and `log` says so rather than echoing the time asked for."""
+    path = write_config(MINIMAL)
+    out = log(runner, path, "spoke", "--on", "2026-12-02", "--next", "2027-03-14 02:30")
+    assert "  new: follow-up, Sun 2027-03-14 03:30 America/Chicago\n" in out
+    (call,) = [c for c in schedule(parse_config(path.read_bytes(), "r.yaml")) if c.kind == "next"]
+    assert call.start.isoformat() == "2027-03-14T08:30:00+00:00"

@@ -202,3 +202,46 @@ def test_the_page_in_a_real_headless_browser(
     assert _count(rows, (0x3E, 0x7C, 0xB1)) > 5000  # the funnel's first bar, full opacity
     assert _count(rows, (0x2B, 0x93, 0x48)) > 20  # the offer dot and its legend
     assert _count(rows, (0xC0, 0x39, 0x2B)) == 0  # nobody declined: no red anywhere
+
+
+def test_due_and_overdue_count_as_of_today(runner: CliRunner, write_config) -> None:
+    """A retry answered before its day is not yet due, and a contact after today (a typo,
+    or a planned date) answers nothing yet: the 90-day call stays overdue."""
+    early = CONFIG.split("  - company: Globex")[0].replace(
+        '      - {on: 2026-12-07, outcome: spoke, note: "intro to Sam", next: 2 weeks}\n'
+        "      - {on: 2026-12-21, outcome: referred}\n",
+        "      - {on: 2026-12-03, outcome: spoke}\n",
+    )
+    result = runner.invoke(main, ["stats", str(write_config(early)), "--today", "2026-12-03"])
+    assert result.stdout.splitlines()[1] == "touchpoints due: 1 (0 overdue)"
+    ahead = CONFIG.split("  - company: Globex")[0].split("    log:\n")[0] + (
+        "    log:\n      - {on: 2026-12-10, outcome: offer}\n"
+    )
+    result = runner.invoke(main, ["stats", str(write_config(ahead)), "--today", "2026-12-03"])
+    assert result.stdout.splitlines()[:2] == [
+        "roles: 1 (1 open, 0 closed)",
+        "touchpoints due: 1 (1 overdue)",
+    ]
+
+
+def test_a_busy_day_stays_inside_the_timeline(
+    runner: CliRunner, write_config, tmp_path: Path
+) -> None:
+    """Forty contacts on one day: every dot is drawn inside the picture (a stack of 12 px
+    steps would climb out of it after six)."""
+    import re
+
+    role = (
+        "  - company: C{n}\n    title: T\n    decided: 2026-09-03\n    id: r{n}\n"
+        "    contact: {{name: N, phone: '1'}}\n"
+        "    log:\n      - {{on: 2026-12-02, outcome: no-answer}}\n"
+    )
+    text = "calendar: {timezone: America/New_York}\nroles:\n"
+    path = write_config(text + "".join(role.format(n=n) for n in range(40)))
+    out = tmp_path / "stats.html"
+    runner.invoke(main, ["stats", str(path), "--today", "2026-12-08", "--html", str(out)])
+    timeline = out.read_text(encoding="utf-8").split('aria-label="Contacts over time"')[1]
+    ys = [float(y) for y in re.findall(r'<circle cx="[0-9.]+" cy="([0-9.-]+)" r="5"', timeline)]
+    assert len(ys) == 40 + 1  # the dots and the legend's one
+    assert all(5 <= y <= 150 - 5 for y in ys)
+    assert len(set(ys)) == 41  # each dot its own height, and the legend below

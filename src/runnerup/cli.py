@@ -1027,7 +1027,7 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     for line in message.body.splitlines():
         say(line)
     if open_:
-        link = message.mailto or message.to
+        link = message.mailto if message.channel == "email" else message.to
         if not link:
             raise EditError(f"{role_id}'s contact has no email or profile link to open")
         click.launch(link)

@@ -705,6 +705,20 @@ class _Validator:
             )
             if name in values
         }
+        if decided is not None and isinstance(optional.get("log"), tuple):
+            for entry in optional["log"]:  # type: ignore[union-attr]
+                if entry.on < decided:
+                    self.problems.append(
+                        Problem(
+                            self.filename,
+                            entry.line,
+                            entry.column,
+                            f"{path}.log[{entry.index}].on",
+                            f"this contact ({entry.on.isoformat()}) is before `decided` "
+                            f"({decided.isoformat()}): the log holds follow-ups after the "
+                            "decision; fix the date",
+                        )
+                    )
         if len(self.problems) > before or decided is None or contact is None:
             return None
         role_id = optional.pop("id", None) or derive_id(company, title, decided)
@@ -1435,6 +1449,34 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
                         "warning",
                     )
                 )
+        history = role.history
+        end = next((i for i, e in enumerate(history) if e.ends), len(history))
+        for entry in history[end + 1 :]:  # the log stops at an ending: say so
+            ended = history[end]
+            out.append(
+                Problem(
+                    config.path,
+                    entry.line,
+                    entry.column,
+                    f"{path}.log[{entry.index}]",
+                    f"this contact comes after the role ended with `{ended.outcome}` on "
+                    f"{ended.on.isoformat()}, so it changes nothing in the calendar; to "
+                    "reopen the role, remove or change that entry",
+                    "warning",
+                )
+            )
+        if role.started is not None and role.started < role.decided:
+            out.append(
+                Problem(
+                    config.path,
+                    *role.where("started"),
+                    f"{path}.started",
+                    f"`started` ({role.started.isoformat()}) is before `decided` "
+                    f"({role.decided.isoformat()}): the new hire starts after the decision; "
+                    "check both dates",
+                    "warning",
+                )
+            )
         if role.decided > today:
             out.append(
                 Problem(

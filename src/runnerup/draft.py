@@ -6,6 +6,7 @@ runnerup drafts; the user sends. Nothing here touches the network: `runnerup dra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -15,7 +16,8 @@ MAILTO_LIMIT = 2000
 """The longest mailto link we write, in characters. Links of about 2,000 characters
 open everywhere we know of; longer ones are cut by Internet Explorer's 2,083, Outlook's
 command line and some Windows shell handlers. The body is shortened to fit (at a word,
-with `…`); the link itself is never cut."""
+with `…`), and the subject only when it alone is too long; the address is never cut,
+and an address too long for the limit gets no link at all."""
 
 SUBJECT = "Following up on the {title} role"
 EMAIL = """\
@@ -62,11 +64,15 @@ class Draft:
 
     @property
     def mailto(self) -> str | None:
-        return mailto(self.to, self.subject, self.body) if self.channel == "email" else None
+        if self.channel != "email" or not self.to:  # no address: nothing to open
+            return None
+        return mailto(self.to, self.subject, self.body)
 
 
 def email_draft(templates: Templates, values: dict[str, str], to: str | None) -> Draft:
-    subject = (templates.subject or SUBJECT).format_map(values)
+    # A subject is one line: a line break from a name or a template would end the
+    # header in a mail program, or smuggle in another (`Bcc:`).
+    subject = " ".join((templates.subject or SUBJECT).format_map(values).split())
     again = values.get("attempt", "1st") != "1st"
     body = (templates.email or (EMAIL_AGAIN if again else EMAIL)).format_map(values)
     return Draft("email", to, subject, body)
@@ -76,27 +82,46 @@ def message_draft(templates: Templates, values: dict[str, str], to: str | None) 
     return Draft("message", to, "", (templates.message or MESSAGE).format_map(values))
 
 
-def mailto(address: str | None, subject: str, body: str, limit: int = MAILTO_LIMIT) -> str:
-    """A mailto link (RFC 6068) no longer than `limit`: the body is cut at a word, never
-    the address or the subject, and never inside a percent-escape."""
-    head = "mailto:" + quote(address or "", safe="@") + "?subject=" + _encode(subject)
-    full = head + "&body=" + _encode(body)
-    if len(full) <= limit:
-        return full
+def mailto(address: str | None, subject: str, body: str, limit: int = MAILTO_LIMIT) -> str | None:
+    """A mailto link (RFC 6068) no longer than `limit`, or None when even the address
+    alone would not fit. The body is cut first; a subject too long for half the room is
+    cut too. Never the address, and never inside a percent-escape."""
+    head = "mailto:" + quote(address or "", safe="@") + "?subject="
+    if len(head) > limit:
+        return None
+    room = limit - len(head)
+    # The subject keeps whatever the body does not need, and at least half the room.
+    head += _fit(subject, max(room - len("&body=") - len(_encode(body)), room // 2))
     room = limit - len(head) - len("&body=")
-    words = body.split(" ")
+    body_part = _fit(body, room) if room > 0 else ""
+    return head + "&body=" + body_part if body_part else head
 
-    def cut(n: int) -> str:
-        return _encode(" ".join(words[:n]).rstrip() + " …")
 
-    low, high = 0, len(words)  # the most words that fit: encoded length grows with n
+def _fit(text: str, room: int) -> str:
+    """`text` encoded; when that is longer than `room`, the most words that fit, ending
+    with ` …` (the most characters, when not even one word fits), or nothing."""
+    whole = _encode(text)
+    if len(whole) <= room:
+        return whole
+    text = text.replace("\r\n", "\n")  # never cut between a CR and its LF
+    words = text.split(" ")
+    by_words = _most(len(words), lambda n: _encode(" ".join(words[:n]).rstrip() + " …"), room)
+    if by_words:
+        return by_words
+    return _most(len(text), lambda n: _encode(text[:n].rstrip() + "…"), room)
+
+
+def _most(count: int, cut: Callable[[int], str], room: int) -> str:
+    """`cut(n)` for the largest n in 1..count that fits in `room` (the encoded length
+    grows with n), or "" when none does."""
+    low, high = 0, count
     while low < high:
         middle = (low + high + 1) // 2
         if len(cut(middle)) <= room:
             low = middle
         else:
             high = middle - 1
-    return head + "&body=" + cut(low) if low else head
+    return cut(low) if low else ""
 
 
 def _encode(text: str) -> str:

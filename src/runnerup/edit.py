@@ -922,7 +922,7 @@ def log_role(
 ) -> Edited:
     """Append `entry` to the role's `log:` (creating the key), after every entry there;
     the entries already written are never touched. Refuses a contact in the future and
-    one after the role has ended (`offer`, `declined`)."""
+    one before `decided`, and one after the role has ended (`offer`, `declined`)."""
     doc = _Doc(text, filename)
     role, index, node = doc.role(role_id)
     if today is None:
@@ -931,6 +931,11 @@ def log_role(
         raise EditError(
             f"{entry.on.isoformat()} is in the future (today is {today.isoformat()}): "
             "log a contact once it has happened"
+        )
+    if entry.on < role.decided:
+        raise EditError(
+            f"{entry.on.isoformat()} is before {role_id}'s `decided` "
+            f"({role.decided.isoformat()}): the log holds follow-ups after the decision"
         )
     ended = next((e for e in role.history if e.ends), None)
     if ended is not None:

@@ -1,8 +1,8 @@
 """Read YAML safely into a tree that remembers where every value came from.
 
 PyYAML's constructors lose positions, silently keep the last of two equal keys, and build
-`!!python/...` objects on request. So runnerup only *composes* the document (no object is
-ever constructed) and turns the node graph into `Node`s itself: every scalar stays text
+`!!python/...` objects on request. So runnerup only *parses* the document (no object is
+ever constructed) and turns the parser's events into `Node`s itself: every scalar stays text
 with its line and column, and the validator decides what the text means.
 """
 
@@ -136,8 +136,10 @@ def compose_tree(data: bytes, filename: str) -> tuple[Node, list[Problem]]:
             ]
         )
     text = _decode(data, filename)
+    loader = _Loader(text)
+    builder = _Builder(loader, filename)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        tree = builder.document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -149,10 +151,10 @@ def compose_tree(data: bytes, filename: str) -> tuple[Node, list[Problem]]:
         raise ConfigError([_problem(filename, 1, 1, f"YAML error: {exc}")]) from None
     except RecursionError:
         raise ConfigError([_problem(filename, 1, 1, "YAML nested too deeply")]) from None
-    if root is None:
+    finally:
+        loader.dispose()
+    if tree is None:
         return Node("null", 1, 1), []
-    builder = _Builder(filename)
-    tree = builder.build(root)
     return tree, builder.problems
 
 
@@ -180,157 +182,255 @@ def _problem(filename: str, line: int, column: int, message: str, path: str = ""
 
 
 class _Builder:
-    """Turns composed yaml nodes into Nodes, checking tags, keys, depth and alias expansion.
+    """Turns the parser's events into Nodes, checking tags, keys, depth and alias expansion.
 
-    A list or mapping is built once; an alias to it shares the built Node (nothing changes
-    a built tree), so an alias costs neither time nor memory. What it *would* add if
-    copied is still measured, and refused past a budget: the SPEC refuses alias bombs,
-    and a value used again must still fit within `MAX_DEPTH` where it is used."""
+    Built from events, not from a composed node graph: PyYAML's graph (about 800 bytes a
+    node with its two marks) alive next to the located tree was most of a large build's
+    peak memory. A list or mapping is built once; an alias to it shares the built Node
+    (nothing changes a built tree), so an alias costs neither time nor memory. What it
+    *would* add if copied is still measured, and refused past a budget: the SPEC refuses
+    alias bombs, and a value used again must still fit within `MAX_DEPTH` where it is
+    used."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, loader: _Loader, filename: str) -> None:
+        self.loader = loader
+        self.next_event = loader.get_event
         self.filename = filename
         self.problems: list[Problem] = []
         self.values = 0  # values built: the file's own
         self.expanded = 0  # values aliases add, by naming a list or mapping again
-        self.built: dict[int, tuple[Node, int, int]] = {}  # id -> (Node, values, levels)
-        self.active: set[int] = set()  # the lists and mappings being built: root to here
+        # anchor -> (Node, values, levels, mark); Node is None while it is being built
+        self.anchors: dict[str, tuple[Node | None, int, int, yaml.Mark]] = {}
+        self.depth = 0  # the lists and mappings being built: root to here
         self.deepest = 0  # the most levels reached below the root so far
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(
-            _problem(self.filename, node.start_mark.line + 1, node.start_mark.column + 1, message)
-        )
+    def document(self) -> Node | None:
+        """The single document's tree (None for an empty stream), as `yaml.compose`."""
+        self.next_event()  # stream start
+        if self.loader.check_event(yaml.StreamEndEvent):
+            return None
+        self.next_event()  # document start
+        start = self.loader.peek_event().start_mark
+        tree = self.build(self.next_event())
+        self.next_event()  # document end
+        if not self.loader.check_event(yaml.StreamEndEvent):
+            event = self.next_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                start,
+                "but found another document",
+                event.start_mark,
+            )
+        return tree
 
-    def over_budget(self, node: yaml.Node) -> ConfigError:
+    def fail(self, mark: yaml.Mark, message: str) -> None:
+        self.problems.append(_problem(self.filename, mark.line + 1, mark.column + 1, message))
+
+    def over_budget(self, mark: yaml.Mark) -> ConfigError:
         return ConfigError(
             [
                 _problem(
                     self.filename,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
+                    mark.line + 1,
+                    mark.column + 1,
                     "aliases expand to too many values (is this an alias bomb?)",
                 )
             ]
         )
 
-    def too_deep(self, node: yaml.Node, line: int, column: int, where: str = "") -> Node:
+    def too_deep(self, mark: yaml.Mark, line: int, column: int, where: str = "") -> Node:
         self.fail(
-            node, f"nested too deeply{where}: more than {MAX_DEPTH} levels of lists and mappings"
+            mark, f"nested too deeply{where}: more than {MAX_DEPTH} levels of lists and mappings"
         )
         return Node("null", line, column)
 
-    def build(self, node: yaml.Node) -> Node:
-        self.values += 1
-        mark = node.start_mark
-        line, column = mark.line + 1, mark.column + 1
-        if node.tag not in _ALLOWED_TAGS:
-            self.fail(
-                node,
-                f"tag {_short_tag(node.tag)} is not allowed: runnerup reads "
-                "plain YAML (text, numbers, lists, mappings) only",
+    def anchor(self, event: yaml.NodeEvent, node: Node | None, values: int, levels: int) -> None:
+        name = event.anchor
+        if name is None:
+            return
+        if node is None and name in self.anchors:  # a new anchor, as the composer says
+            raise yaml.composer.ComposerError(
+                "found duplicate anchor; first occurrence",
+                self.anchors[name][3],
+                "second occurrence",
+                event.start_mark,
             )
-            return Node("null", line, column)
-        if isinstance(node, yaml.ScalarNode):
-            return _scalar(node, line, column)
-        key = id(node)
-        done = self.built.get(key)
-        if done is not None:
-            return self.again(node, line, column, *done)
-        if key in self.active:
-            self.fail(node, "an alias refers to a value that contains it")
-            return Node("null", line, column)
-        depth = len(self.active)
+        self.anchors[name] = (node, values, levels, event.start_mark)
+
+    def build(self, event: yaml.Event) -> Node:
+        """The Node for `event` and, for a list or mapping, every event up to its end."""
+        self.values += 1
+        mark = event.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        kind = event.__class__
+        if kind is _AliasEvent:
+            return self.alias(event, line, column)
+        tag = event.tag
+        if kind is _ScalarEvent:
+            if tag is None or tag == "!":
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            self.anchor(event, None, 1, 0)
+            if tag not in _ALLOWED_TAGS:
+                built = self.refuse(mark, tag, line, column)
+            else:
+                built = _scalar(event, tag, line, column)
+            self.anchor(event, built, 1, 0)
+            return built
+        if tag is None or tag == "!":
+            tag = _SEQ if kind is _SequenceStartEvent else _MAP
+        self.anchor(event, None, 0, 0)
+        if tag not in _ALLOWED_TAGS:
+            self.skip()
+            built = self.refuse(mark, tag, line, column)
+            self.anchor(event, built, 1, 0)
+            return built
+        depth = self.depth
         if depth >= MAX_DEPTH:
-            return self.too_deep(node, line, column)
+            self.skip()
+            built = self.too_deep(mark, line, column)
+            self.anchor(event, built, 1, 0)
+            return built
         before, deepest = self.values + self.expanded, self.deepest
         self.deepest = depth + 1
-        self.active.add(key)
+        self.depth += 1
         try:
-            if isinstance(node, yaml.SequenceNode):
-                items = [self.build(n) for n in node.value]
+            if kind is _SequenceStartEvent:
+                items = []
+                while not self.loader.check_event(_SequenceEndEvent):
+                    items.append(self.build(self.next_event()))
+                self.next_event()  # sequence end
                 built = Node("seq", line, column, "", False, items, _NO_ENTRIES)
             else:
-                assert isinstance(node, yaml.MappingNode)
-                built = self._mapping(node, line, column)
+                built = self._mapping(line, column)
         finally:
-            self.active.discard(key)
+            self.depth -= 1
         values = self.values + self.expanded - before + 1
-        self.built[key] = (built, values, self.deepest - depth)
+        self.anchor(event, built, values, self.deepest - depth)
         self.deepest = max(self.deepest, deepest)
         return built
 
-    def again(
-        self, node: yaml.Node, line: int, column: int, built: Node, values: int, levels: int
-    ) -> Node:
-        """A list or mapping named again by an alias: shared, counted against the budget
-        (at most twice the file's own values plus `_EXTRA_NODES`), and as deep as it is
-        where it is used."""
+    def refuse(self, mark: yaml.Mark, tag: str, line: int, column: int) -> Node:
+        self.fail(
+            mark,
+            f"tag {_short_tag(tag)} is not allowed: runnerup reads "
+            "plain YAML (text, numbers, lists, mappings) only",
+        )
+        return Node("null", line, column)
+
+    def skip(self) -> None:
+        """Consume a refused list's or mapping's events, to its end (anchors in it name
+        nothing: an alias to one is reported as undefined)."""
+        level = 1
+        while level:
+            event = self.next_event()
+            if isinstance(event, _CollectionStartEvent):
+                level += 1
+            elif isinstance(event, _CollectionEndEvent):
+                level -= 1
+
+    def alias(self, event: yaml.AliasEvent, line: int, column: int) -> Node:
+        """A value named again by an alias: shared, counted against the budget (at most
+        twice the file's own values plus `_EXTRA_NODES`), and as deep as it is where it
+        is used."""
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+        built, values, levels, mark = found
+        if built is None:
+            self.fail(mark, "an alias refers to a value that contains it")
+            return Node("null", mark.line + 1, mark.column + 1)
+        if built.kind == "scalar" or built.kind == "null":
+            return built
         self.expanded += values
         if self.expanded > 2 * self.values + _EXTRA_NODES:
-            raise self.over_budget(node)
-        depth = len(self.active) + levels
+            raise self.over_budget(mark)
+        depth = self.depth + levels
         if depth > MAX_DEPTH:
-            return self.too_deep(node, line, column, " where an alias uses this value")
+            return self.too_deep(mark, built.line, built.column, " where an alias uses this value")
         self.deepest = max(self.deepest, depth)
         return built
 
-    def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Node:
+    def _mapping(self, line: int, column: int) -> Node:
         entries: dict[str, tuple[Node, Node]] = {}
         merged: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                for source in self._merge_sources(value_node):
+        check, next_event = self.loader.check_event, self.next_event
+        while not check(_MappingEndEvent):
+            key_event = next_event()
+            if key_event.__class__ is not _ScalarEvent:
+                if key_event.__class__ is _AliasEvent:
+                    key = self.build(key_event)
+                    if key.kind != "map" and key.kind != "seq":
+                        self._entry(entries, merged, key, key_event.start_mark)
+                        continue
+                else:
+                    self.build(key_event)  # its anchors may be named later
+                self.fail(key_event.start_mark, "a key must be plain text, not a list or mapping")
+                self.build(next_event())
+                continue
+            tag = key_event.tag
+            if tag is None or tag == "!":
+                tag = self.loader.resolve(yaml.ScalarNode, key_event.value, key_event.implicit)
+            if tag == _MERGE:
+                for source in self._merge_sources(next_event()):
                     for name, pair in source.entries.items():
                         merged.setdefault(name, pair)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, "a key must be plain text, not a list or mapping")
-                continue
-            key = self.build(key_node)
-            name = key.text
-            if name in entries:
-                first = entries[name][0]
-                self.fail(
-                    key_node,
-                    f"duplicate key {name!r} (first at line {first.line}); "
-                    "YAML would silently keep only the last one",
-                )
-                continue
-            # A text value (most of a config) skips `build`'s tag, type and alias checks,
-            # which cannot apply to it: a third of the tree's build time.
-            if value_node.__class__ is _ScalarNode and value_node.tag in _ALLOWED_TAGS:
-                self.values += 1
-                mark = value_node.start_mark
-                value = _scalar(value_node, mark.line + 1, mark.column + 1)
-                entries[name] = (key, value)
-                continue
-            entries[name] = (key, self.build(value_node))
+            key = self.build(key_event)
+            self._entry(entries, merged, key, key_event.start_mark)
+        next_event()  # mapping end
         for name, pair in merged.items():
             entries.setdefault(name, pair)
         return Node("map", line, column, "", False, _NO_ITEMS, entries)
 
-    def _merge_sources(self, value: yaml.Node) -> list[Node]:
-        built = self.build(value)
+    def _entry(
+        self,
+        entries: dict[str, tuple[Node, Node]],
+        merged: dict[str, tuple[Node, Node]],
+        key: Node,
+        mark: yaml.Mark,
+    ) -> None:
+        name = key.text
+        value = self.build(self.next_event())
+        if name in entries:
+            first = entries[name][0]
+            self.fail(
+                mark,
+                f"duplicate key {name!r} (first at line {first.line}); "
+                "YAML would silently keep only the last one",
+            )
+            return
+        entries[name] = (key, value)
+
+    def _merge_sources(self, event: yaml.Event) -> list[Node]:
+        mark = event.start_mark
+        built = self.build(event)
         sources = built.items if built.kind == "seq" else [built]
         good = [s for s in sources if s.kind == "map"]
         if len(good) != len(sources):
-            self.fail(value, "`<<` merges mappings only")
+            self.fail(mark, "`<<` merges mappings only")
         return good
 
 
-_ScalarNode = yaml.ScalarNode
+_AliasEvent = yaml.AliasEvent
+_ScalarEvent = yaml.ScalarEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_CollectionStartEvent = yaml.CollectionStartEvent
+_CollectionEndEvent = yaml.CollectionEndEvent
+_SEQ, _MAP = _TAG + "seq", _TAG + "map"
 _QUOTED = frozenset(("'", '"', "|", ">"))
 _NO_ITEMS: list[Node] = []
 _NO_ENTRIES: dict[str, tuple[Node, Node]] = {}
 
 
-def _scalar(node: yaml.ScalarNode, line: int, column: int) -> Node:
+def _scalar(event: yaml.ScalarEvent, tag: str, line: int, column: int) -> Node:
     """A scalar as text (the validator decides what it means), or null when plain YAML
     says so; quoted text is never null."""
-    quoted = node.style in _QUOTED
-    if not quoted and node.tag == _NULL and node.value in _NULLS:
+    quoted = event.style in _QUOTED
+    if not quoted and tag == _NULL and event.value in _NULLS:
         return Node("null", line, column, "", False, _NO_ITEMS, _NO_ENTRIES)
-    return Node("scalar", line, column, node.value, quoted, _NO_ITEMS, _NO_ENTRIES)
+    return Node("scalar", line, column, event.value, quoted, _NO_ITEMS, _NO_ENTRIES)
 
 
 def _short_tag(tag: str) -> str:

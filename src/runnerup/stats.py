@@ -7,7 +7,7 @@ self-contained HTML file: inline SVG, no JavaScript, no fonts or images from any
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html import escape
 from statistics import median
@@ -100,9 +100,12 @@ def collect(configs: list[Config], today: date) -> Stats:
 def _add_role(stats: Stats, config: Config, role: Role, today: date) -> None:
     stats.roles += 1
     entries: list[LogEntry] = [e for e in role.history if e.on <= today]
+    if len(entries) < len(role.log):  # as of today: a contact yet to come answers nothing
+        role = replace(role, log=tuple(e for e in role.log if e.on <= today))
     plan = plan_role(role, config.zone_of(role), config.timezone)
     yours = zone_info(config.timezone)
-    stats.due += sum(1 for call, _ in plan.answered)
+    # An answered touchpoint counts once its day has come (a retry can be answered early).
+    stats.due += sum(1 for call, _ in plan.answered if call.start.astimezone(yours).date() <= today)
     if plan.ended is not None and plan.ended.on <= today:
         stats.ended[plan.ended.outcome] += 1
     elif not role.open:
@@ -275,12 +278,16 @@ def _timeline_svg(stats: Stats) -> str:
         if i % every == 0:
             tick += f'<text x="{x(month):.1f}" y="{top + 82}">{month:%b %Y}</text>'
         parts.append(tick)
+    # Dots of one day stack up, 12 px apart; a day with more than fits in the 60 px above
+    # the axis squeezes every stack alike, so all stay in the picture and in proportion.
+    tallest = max(Counter(on for on, _, _ in stats.contacts).values())
+    step = min(12.0, 60 / max(1, tallest - 1))
     stacks: Counter[date] = Counter()
     for on, outcome, _ in stats.contacts:
         level = stacks[on]
         stacks[on] += 1
         parts.append(
-            f'<circle cx="{x(on):.1f}" cy="{top + 60 - 12 * level}" r="5" '
+            f'<circle cx="{x(on):.1f}" cy="{top + 60 - step * level:.1f}" r="5" '
             f'fill="{COLOURS[outcome]}"><title>{on.isoformat()}: {escape(outcome)}</title>'
             "</circle>"
         )
