@@ -21,6 +21,7 @@ from runnerup.config import parse_config
 from runnerup.schedule import schedule
 
 from .conftest import SAMPLE
+from .interop import ToolMissing
 
 NOW = datetime(2026, 11, 18, 11, 6, 40, tzinfo=timezone.utc)
 
@@ -45,7 +46,7 @@ def _run(args: list[str], **kwargs: object) -> str:
 
 def test_calcurse(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
     if not shutil.which("calcurse"):
-        pytest.skip("calcurse is not installed (apt-get install calcurse)")
+        raise ToolMissing("calcurse is not installed (apt-get install calcurse)")
     path, expected = sample_ics
     (tmp_path / "cfg").mkdir()
     (tmp_path / "data").mkdir()
@@ -79,7 +80,7 @@ def test_calcurse(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
 def test_khal(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
     khal = shutil.which("khal", path=str(Path(sys.executable).parent)) or shutil.which("khal")
     if not khal:
-        pytest.skip("khal is not installed (pip install khal)")
+        raise ToolMissing("khal is not installed (pip install khal)")
     path, expected = sample_ics
     store = tmp_path / "cal"
     store.mkdir()
