@@ -1,6 +1,7 @@
 """Real calendar programs read the sample calendar: calcurse and khal (when installed).
 
-`.ci/run` installs both (calcurse from Debian, khal from PyPI); elsewhere these tests skip.
+`.ci/run` installs both (calcurse from Debian, khal from PyPI); elsewhere these tests skip
+(under CI=true a missing one fails: tests/conftest.py).
 Each program is asked to list the events in UTC, and must show every call at the instant
 the scheduler computed.
 """
