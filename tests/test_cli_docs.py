@@ -144,3 +144,17 @@ def test_config_md_layout_lists_the_top_level_keys() -> None:
     assert block
     listed = re.findall(r"^([a-z_]+):", block[1], re.M)
     assert sorted(listed) == sorted(k.name for k in KEYS["top"])
+
+
+def test_every_environment_variable_is_documented() -> None:
+    """Each variable the code reads (RUNNERUP_*, SOURCE_DATE_EPOCH, NO_COLOR, XDG_*) is
+    explained somewhere a user reads: the README or docs/."""
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "runnerup").glob("*.py"))
+    )
+    names = set(re.findall(r"\"((?:RUNNERUP|XDG)_[A-Z_]+|SOURCE_DATE_EPOCH|NO_COLOR)\"", source))
+    assert {"RUNNERUP_CONFIG", "NO_COLOR", "RUNNERUP_DEBUG"} <= names
+    docs = "".join(
+        p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+    )
+    assert sorted(name for name in names if name not in docs) == []
