@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
@@ -37,3 +38,12 @@ def test_sample_config_builds_without_errors(runner: CliRunner, tmp_path) -> Non
     out = tmp_path / "sample.ics"
     assert runner.invoke(main, ["build", str(SAMPLE), "-o", str(out)]).exit_code == 0
     assert out.read_bytes().count(b"BEGIN:VEVENT") == 7
+
+
+def test_the_package_metadata_builds_with_future_setuptools() -> None:
+    """`pip install .` on a fresh machine: setuptools deprecated `license = {text = ...}`
+    and stops building it after 2027-02-18; an SPDX string needs setuptools 77."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    assert project["build-system"]["requires"] == ["setuptools>=77"]
