@@ -158,3 +158,19 @@ def test_every_environment_variable_is_documented() -> None:
         p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
     )
     assert sorted(name for name in names if name not in docs) == []
+
+
+def test_config_md_shows_checks_real_output(
+    runner: CliRunner, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/config.md's "config with nine mistakes" prints exactly what the page shows."""
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    part = text.split("A config with nine mistakes:", 1)[1]
+    config = re.search(r"```yaml\n(.*?)```", part, re.S)
+    session = re.search(r"```console\n\$ runnerup check\n(.*?)```", part, re.S)
+    assert config and session
+    (tmp_path / "runnerup.yaml").write_text(config[1], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output == session[1]
