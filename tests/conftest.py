@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from .interop import ToolMissing
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_config.yaml"
 EPOCH = 1_795_000_000  # 2026-11-18T11:06:40Z: "now" for every build in the tests
+
+
+def in_ci() -> bool:
+    """CI=true (GitHub Actions, GitLab, `.ci/run`'s callers): the tools must be there."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Under CI, a missing external reader (calcurse, khal, libical, node's parsers,
+    chromium, ruff) fails its test instead of skipping it: `.ci/run` installs them all,
+    so a skip there means a broken install that would otherwise pass unnoticed.
+    Elsewhere it stays a skip, so the suite runs on a laptop without them."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(ToolMissing) and in_ci():
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{call.excinfo.value.msg}\n"
+            "CI is set, so a missing tool fails the test instead of skipping it: "
+            ".ci/run installs everything the tests need."
+        )
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -207,8 +207,9 @@ PYTHON_READERS: dict[str, Callable[[bytes], list[Seen]]] = {
     "icalendar": read_icalendar,
     "vobject": read_vobject,
     "ics": read_ics,
-    "ical": read_ical,
 }
+if sys.version_info >= (3, 11):  # ical 9 needs 3.11; the test extra installs it only there
+    PYTHON_READERS["ical"] = read_ical
 
 
 # --- external parsers ------------------------------------------------------------------

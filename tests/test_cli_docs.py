@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
+from runnerup.config import KEYS
 from runnerup.docs import WIDTH, render
 
 from .conftest import ROOT
@@ -69,3 +70,107 @@ def test_the_generator_includes_commands_added_later(monkeypatch: pytest.MonkeyP
     assert "[zz-later](#runnerup-zz-later)" in text
     assert "## runnerup zz-later\n\n```text\nUsage: runnerup zz-later [OPTIONS]\n" in text
     assert "  --port TEXT  Where to listen.\n" in text
+
+
+# ------------------------------------------------------------- README and config.md
+
+
+def readme_commands_table() -> dict[str, str]:
+    """The README's "## Commands" table: each command named in a row -> that row."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, str] = {}
+    for line in block.splitlines():
+        if not line.startswith("| `runnerup "):
+            continue
+        first = line.split(" | ")[0]
+        for name in re.findall(r"`(?:runnerup )?([a-z][a-z-]*)", first):
+            rows[name] = line
+    return rows
+
+
+def test_every_command_is_in_the_readme_table() -> None:
+    """A new command is listed where users look first, with what it does."""
+    listed = readme_commands_table()
+    visible = [name for name in COMMANDS if not main.commands[name].hidden]
+    assert [name for name in visible if name not in listed] == []
+    assert [name for name in listed if name not in main.commands] == []
+
+
+def test_every_option_in_the_readme_table_exists() -> None:
+    """The table's options are real: none renamed or removed since it was written."""
+    for name, row in readme_commands_table().items():
+        if not row.startswith(f"| `runnerup {name} "):
+            continue  # a row naming several commands gives no options
+        opts = {o for p in main.commands[name].params for o in [*p.opts, *p.secondary_opts]}
+        for opt in re.findall(r"`(-[-a-z]+)", row.split(" | ", 1)[1]):
+            assert opt in opts, f"README: runnerup {name} has no {opt}"
+
+
+def config_md_keys(heading: str, nth: int = 0) -> list[str]:
+    """The keys (first column) of the nth `| key |` table under a heading of config.md."""
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    part = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    tables = re.findall(r"^\| key \|.*\n\|[-|]+\|\n((?:\|.*\n)+)", part, re.M)
+    return re.findall(r"^\| `([a-z_]+)` \|", tables[nth], re.M)
+
+
+@pytest.mark.parametrize(
+    ("section", "heading"),
+    [
+        ("calendar", "## calendar"),
+        ("caldav", "## caldav"),
+        ("defaults", "## defaults and per-role settings"),
+        ("role", "## roles"),
+        ("contact", "## contact"),
+        ("touchpoint", "## Touchpoints (`follow_up`)"),
+        ("log_entry", "## The log (`log:`)"),
+        ("templates", "## Channels and drafted messages"),
+    ],
+)
+def test_config_md_lists_exactly_the_schemas_keys(section: str, heading: str) -> None:
+    """docs/config.md's key tables and `KEYS` (the validator and the JSON Schema) agree:
+    no key is undocumented, and no documented key is refused as unknown."""
+    keys = [k.name for k in KEYS[section]]
+    if section == "role":  # the settings are one row there: "any key of defaults"
+        keys = [k for k in keys if k not in {s.name for s in KEYS["defaults"]}]
+    assert sorted(config_md_keys(heading)) == sorted(keys)
+
+
+def test_config_md_layout_lists_the_top_level_keys() -> None:
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    layout = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", layout, re.S)
+    assert block
+    listed = re.findall(r"^([a-z_]+):", block[1], re.M)
+    assert sorted(listed) == sorted(k.name for k in KEYS["top"])
+
+
+def test_every_environment_variable_is_documented() -> None:
+    """Each variable the code reads (RUNNERUP_*, SOURCE_DATE_EPOCH, NO_COLOR, XDG_*) is
+    explained somewhere a user reads: the README or docs/."""
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "runnerup").glob("*.py"))
+    )
+    names = set(re.findall(r"\"((?:RUNNERUP|XDG)_[A-Z_]+|SOURCE_DATE_EPOCH|NO_COLOR)\"", source))
+    assert {"RUNNERUP_CONFIG", "NO_COLOR", "RUNNERUP_DEBUG"} <= names
+    docs = "".join(
+        p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+    )
+    assert sorted(name for name in names if name not in docs) == []
+
+
+def test_config_md_shows_checks_real_output(
+    runner: CliRunner, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/config.md's "config with nine mistakes" prints exactly what the page shows."""
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    part = text.split("A config with nine mistakes:", 1)[1]
+    config = re.search(r"```yaml\n(.*?)```", part, re.S)
+    session = re.search(r"```console\n\$ runnerup check\n(.*?)```", part, re.S)
+    assert config and session
+    (tmp_path / "runnerup.yaml").write_text(config[1], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output == session[1]

@@ -1,6 +1,7 @@
 """Real calendar programs read the sample calendar: calcurse and khal (when installed).
 
-`.ci/run` installs both (calcurse from Debian, khal from PyPI); elsewhere these tests skip.
+`.ci/run` installs both (calcurse from Debian, khal from PyPI); elsewhere these tests skip
+(under CI=true a missing one fails: tests/conftest.py).
 Each program is asked to list the events in UTC, and must show every call at the instant
 the scheduler computed.
 """
@@ -21,6 +22,7 @@ from runnerup.config import parse_config
 from runnerup.schedule import schedule
 
 from .conftest import SAMPLE
+from .interop import ToolMissing
 
 NOW = datetime(2026, 11, 18, 11, 6, 40, tzinfo=timezone.utc)
 
@@ -45,7 +47,7 @@ def _run(args: list[str], **kwargs: object) -> str:
 
 def test_calcurse(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
     if not shutil.which("calcurse"):
-        pytest.skip("calcurse is not installed (apt-get install calcurse)")
+        raise ToolMissing("calcurse is not installed (apt-get install calcurse)")
     path, expected = sample_ics
     (tmp_path / "cfg").mkdir()
     (tmp_path / "data").mkdir()
@@ -79,7 +81,7 @@ def test_calcurse(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
 def test_khal(sample_ics: tuple[Path, list[str]], tmp_path: Path) -> None:
     khal = shutil.which("khal", path=str(Path(sys.executable).parent)) or shutil.which("khal")
     if not khal:
-        pytest.skip("khal is not installed (pip install khal)")
+        raise ToolMissing("khal is not installed (pip install khal)")
     path, expected = sample_ics
     store = tmp_path / "cal"
     store.mkdir()

@@ -3,7 +3,8 @@
 A Hypothesis property test throws random valid configs at icalendar, vobject, ics-py and
 the strict `ical` package; the sample config also goes through Mozilla's ical.js and
 node-ical (when Node.js and tests/js/node_modules are there) and libical (through
-Debian's GObject bindings); `.ci/run` installs them, and elsewhere those tests skip.
+Debian's GObject bindings); `.ci/run` installs them, and elsewhere those tests skip
+(under CI=true a missing one fails: tests/conftest.py).
 """
 
 from __future__ import annotations

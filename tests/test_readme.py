@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
@@ -37,3 +38,33 @@ def test_sample_config_builds_without_errors(runner: CliRunner, tmp_path) -> Non
     out = tmp_path / "sample.ics"
     assert runner.invoke(main, ["build", str(SAMPLE), "-o", str(out)]).exit_code == 0
     assert out.read_bytes().count(b"BEGIN:VEVENT") == 7
+
+
+def test_the_package_metadata_builds_with_future_setuptools() -> None:
+    """`pip install .` on a fresh machine: setuptools deprecated `license = {text = ...}`
+    and stops building it after 2027-02-18; an SPDX string needs setuptools 77."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    assert project["build-system"]["requires"] == ["setuptools>=77"]
+
+
+def test_the_example_prints_what_the_readme_shows(
+    runner: CliRunner, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's example config and console session, run as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("\n## An example\n", 1)[1].split("\n## ", 1)[0]
+    config = re.search(r"```yaml\n(.*?)```", example, re.S)
+    session = re.search(r"```console\n(.*?)```", example, re.S)
+    assert config and session
+    (tmp_path / "runnerup.yaml").write_text(config[1], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    steps = [step.partition("\n") for step in re.split(r"^\$ ", session[1], flags=re.M)[1:]]
+    assert len(steps) == 2
+    for command, _, expected in steps:
+        args = command.split()
+        assert args[0] == "runnerup"
+        result = runner.invoke(main, args[1:])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == expected, command

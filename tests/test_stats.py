@@ -10,10 +10,11 @@ import subprocess
 import zlib
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
+
+from .interop import ToolMissing
 
 CONFIG = """\
 calendar: {timezone: America/New_York}
@@ -170,7 +171,7 @@ def test_the_page_in_a_real_headless_browser(
     colours: the SVG is valid and renders, with no network and no JavaScript."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
-        pytest.skip("chromium is not installed (.ci/run installs Debian's package)")
+        raise ToolMissing("chromium is not installed (.ci/run installs Debian's package)")
     path = write_config(CONFIG)
     out = tmp_path / "stats.html"
     runner.invoke(main, ["stats", str(path), "--today", "2027-01-10", "--html", str(out)])

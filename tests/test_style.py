@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 
 import pytest
 
 from .conftest import ROOT
+from .interop import ToolMissing
 
 PATHS = ["src", "tests", "benchmarks"]
 
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]], ids=["lint", "format"])
 def test_ruff(args: list[str]) -> None:
-    pytest.importorskip("ruff")
+    if importlib.util.find_spec("ruff") is None:
+        raise ToolMissing("ruff is not installed (pip install '.[test]')")
     done = subprocess.run(
         [sys.executable, "-m", "ruff", *args, *PATHS],
         cwd=ROOT,

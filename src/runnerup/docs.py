@@ -30,8 +30,10 @@ output that cannot be written), 2 usage error, 3 a crash (a bug: see the README'
 conventions); errors go to stderr. The config is `runnerup.yaml` in the current folder unless
 `RUNNERUP_CONFIG` or the command line names another. Guides: [config.md](config.md)
 (every key), [check.md](check.md) (check's output formats), [editing.md](editing.md)
-(editors, pre-commit, CI, the edit commands, shell completion), [push.md](push.md)
-(pushing into a CalDAV calendar).
+(editors, pre-commit, CI, the edit commands, shell completion), [loop.md](loop.md)
+(`log`, `draft` and `stats` after the call), [import.md](import.md) (importing the .ics),
+[subscribe.md](subscribe.md) (`serve` and feeds), [push.md](push.md) (pushing into a
+CalDAV calendar). Environment variables: the README's conventions.
 """
 
 
