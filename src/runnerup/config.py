@@ -751,6 +751,10 @@ class _Validator:
                 hint = " (a `: ` inside unquoted text starts a mapping: put the text in quotes)"
             self.fail(node, path, f"expected {expected}, found {node.describe}{hint}")
             return None
+        problem = text_problem(node.text)
+        if problem:
+            self.fail(node, path, problem)
+            return None
         return node.text
 
     def text(self, node: Node, path: str) -> str:
@@ -1248,6 +1252,30 @@ def _not_latin(char: str) -> bool:
     if char.isascii() or not char.isalnum():
         return False
     return "LATIN " not in unicodedata.name(char, "")  # FULLWIDTH LATIN ... is Latin too
+
+
+UNCARRIED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+"""Characters no config value may hold: C0 and C1 controls but tab and line breaks (RFC
+5545 TEXT forbids them, and in a terminal they are escape sequences), lone surrogates and
+non-characters (not text at all; UTF-8 cannot encode a surrogate)."""
+
+
+def text_problem(value: str) -> str | None:
+    """Why a config value cannot reach a calendar, or None. YAML double quotes can write
+    any character (`"\\e"`, `"\\x00"`, `"\\x85"`), and a pasted one is invisible: refused
+    at its location rather than dropped from the .ics without a word."""
+    found = UNCARRIED.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains U+{ord(found.group()):04X} at character {found.start() + 1}, a control "
+        "character or non-character that a calendar cannot carry; remove it (in double "
+        'quotes, write a line break as "\\n" and a tab as "\\t")'
+    )
 
 
 def url_problem(value: str) -> str | None:
