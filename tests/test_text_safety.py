@@ -157,3 +157,29 @@ def test_line_breaks_and_format_characters_in_external_parsers(name: str) -> Non
     """ical.js, node-ical and libical; each skips when it is not installed."""
     seen = EXTERNAL_READERS[name](_hostile_render())
     assert [event.summary for event in seen] == [f"Call {READ} — Acme Corp (90-day follow-up)"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"\x00", 0x00),
+        (b"\x1b", 0x1B),
+        (b"\x7f", 0x7F),
+        (b"\xc2\x9b", 0x9B),
+        (b"\xef\xbf\xbf", 0xFFFF),
+    ],
+)
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_a_raw_control_character_in_the_file_is_located(
+    raw: bytes, code: int, newline: bytes, tmp_path: Path, runner: CliRunner
+) -> None:
+    """YAML itself refuses these outside escapes; the error names the line and column
+    (it said `1:1` and quoted PyYAML's internals, a literal `\\n` among them)."""
+    config = tmp_path / "c.yaml"
+    config.write_bytes(b"\xef\xbb\xbfroles:" + newline + b"  - company: Ac" + raw + b"me" + newline)
+    result = runner.invoke(main, ["check", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{config}:2:16: U+{code:04X} is a control character or non-character, which a YAML "
+        "file cannot contain; remove it (an editor that shows invisible characters finds it)\n"
+    )
