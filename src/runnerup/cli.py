@@ -357,11 +357,13 @@ def build(
     """
     from .build import build_now, build_output, default_output
     from .config import load_config
-    from .files import locked, write_atomic
+    from .files import locked, refuse_config_as_output, write_atomic
 
     path = _config_path(config)
     cfg = load_config(path)
     target = None if str(output) == "-" else (output or default_output(path))
+    if target is not None:
+        refuse_config_as_output(target, path)
     if target is None:
         data, changes, _ = build_output(cfg, None, previous, build_now(), privacy, force, form)
         emit_bytes(data)
@@ -501,6 +503,7 @@ def serve(
 
     gc.enable()  # paused for one-shot commands (gcpause.py); a server needs it
 
+    from .files import refuse_config_as_output
     from .web import (
         RedactToken,
         create_feed_server,
@@ -511,6 +514,8 @@ def serve(
     )
 
     path = _config_path(config)
+    if output is not None:
+        refuse_config_as_output(output, path)
     if token is not None:
         problem = token_problem(token)
         if problem:
