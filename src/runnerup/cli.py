@@ -142,13 +142,15 @@ class _Day(click.DateTime):
         super().__init__(formats=["%Y-%m-%d"])
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        day = super().convert(value, param, ctx)
-        from .config import date_problem
+        if isinstance(value, datetime):
+            return value
+        from .config import read_day
 
-        problem = date_problem(day.date())
-        if problem:
-            self.fail(problem, param, ctx)
-        return day
+        try:
+            day = read_day(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return datetime(day.year, day.month, day.day)
 
 
 today_option = click.option(

@@ -1208,6 +1208,23 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
 # Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache per call.
 # ASCII digits only: `\d` alone also matches `٢` or `२`, which int() reads as digits.
 _DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+
+
+def read_day(text: str) -> date:
+    """A date given on the command line (`--today`, `log --on`), read as the config reads
+    `decided`: ASCII digits only (strptime took `２０２６-01-01`), a real date (said so,
+    not "does not match the format"), within the bounds. ValueError says what is wrong."""
+    match = _DATE_RE.fullmatch(text)
+    if not match:
+        raise ValueError(f"expected a date as YYYY-MM-DD, found {text!r}")
+    try:
+        value = date(*(int(g) for g in match.groups()))
+    except ValueError as exc:
+        raise ValueError(f"{text} is not a real date ({exc})") from None
+    problem = date_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 _DATETIME_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII
 )

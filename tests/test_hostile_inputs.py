@@ -1,0 +1,43 @@
+"""Command-line values read as strictly as the config reads the same values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from runnerup.cli import main
+
+from .conftest import MINIMAL
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("２０２６-09-04", "expected a date as YYYY-MM-DD, found '２０２６-09-04'"),
+        ("١٢٣٤-01-01", "expected a date as YYYY-MM-DD, found '١٢٣٤-01-01'"),
+        (" 2026-09-04", "expected a date as YYYY-MM-DD, found ' 2026-09-04'"),
+        ("2026-02-29", "2026-02-29 is not a real date (day is out of range for month)"),
+        ("1899-12-31", "1899-12-31 is outside the dates runnerup reads (1900-01-01 to 2199-12-31)"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "agenda", "stats"])
+def test_today_takes_a_date_as_the_config_does(
+    given: str, message: str, command: str, tmp_path: Path, runner: CliRunner
+) -> None:
+    """Non-ASCII digits were taken (strptime reads any Unicode digit), and an impossible
+    date was said not to "match the format"."""
+    config = tmp_path / "c.yaml"
+    config.write_text(MINIMAL, encoding="utf-8")
+    result = runner.invoke(main, [command, str(config), "--today", given])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: Invalid value for '--today': {message}\n")
+
+
+@pytest.mark.parametrize("given", ["2026-09-04", "2026-9-4", "2199-12-31", "1900-01-01"])
+def test_today_at_its_bounds_is_taken(given: str, tmp_path: Path, runner: CliRunner) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(MINIMAL, encoding="utf-8")
+    result = runner.invoke(main, ["agenda", str(config), "--today", given, "--json"])
+    assert result.exit_code == 0, result.output
