@@ -41,3 +41,22 @@ def test_today_at_its_bounds_is_taken(given: str, tmp_path: Path, runner: CliRun
     config.write_text(MINIMAL, encoding="utf-8")
     result = runner.invoke(main, ["agenda", str(config), "--today", given, "--json"])
     assert result.exit_code == 0, result.output
+
+
+def test_pin_when_the_log_answered_every_planned_call(tmp_path: Path, runner: CliRunner) -> None:
+    """Only retries were left: the error said "the last was on none" and suggested a
+    touchpoint (`90 days`) the role does not have."""
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        MINIMAL
+        + "    follow_up: 30 days\n    log:\n      - {on: 2026-10-05, outcome: no-answer}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        main, ["pin", "-c", str(config), "acme-spm", "2026-10-20 10:00", "--today", "2026-10-06"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: acme-spm has no planned call left (its log answered them); to reschedule "
+        "one, name it with --after, e.g. --after '30 days'\n"
+    )
