@@ -183,3 +183,24 @@ def test_a_raw_control_character_in_the_file_is_located(
         f"{config}:2:16: U+{code:04X} is a control character or non-character, which a YAML "
         "file cannot contain; remove it (an editor that shows invisible characters finds it)\n"
     )
+
+
+def test_a_link_keeps_its_own_message_and_refuses_non_characters(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """A link reports controls as a link does (percent-encode it); what that check lets
+    through, a non-character, the text check catches."""
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        MINIMAL + '    posting: "https://acme.example/\\a"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["check", str(config)])
+    assert result.exit_code == 1
+    assert "roles[0].posting: a link cannot contain spaces or control characters (U+0007" in (
+        result.stderr
+    )
+    config.write_text(MINIMAL + '    posting: "https://acme.example/\\uFFFE"\n', encoding="utf-8")
+    result = runner.invoke(main, ["check", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{config}:13:14: roles[0].posting: {_message(0xFFFE, 22)}\n")

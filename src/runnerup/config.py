@@ -744,14 +744,18 @@ class _Validator:
             raise AssertionError(kind)
         return reader(self, node, path)
 
-    def scalar(self, node: Node, path: str, expected: str) -> str | None:
+    def scalar(
+        self, node: Node, path: str, expected: str, *, text_checked: bool = True
+    ) -> str | None:
+        """The scalar's text, or None after reporting why not (not a scalar; with
+        `text_checked`, a control character: `url` reports those its own way)."""
         if node.kind != "scalar":
             hint = ""
             if node.kind == "map" and len(node.entries) == 1:
                 hint = " (a `: ` inside unquoted text starts a mapping: put the text in quotes)"
             self.fail(node, path, f"expected {expected}, found {node.describe}{hint}")
             return None
-        problem = text_problem(node.text)
+        problem = text_problem(node.text) if text_checked else None
         if problem:
             self.fail(node, path, problem)
             return None
@@ -994,11 +998,14 @@ class _Validator:
         return tuple(points) if ok else _INVALID
 
     def url(self, node: Node, path: str) -> object:
-        raw = self.scalar(node, path, "a link starting with https://")
+        raw = self.scalar(node, path, "a link starting with https://", text_checked=False)
         if raw is None:
             return _INVALID
         value = raw.strip()
         problem = url_problem(value)
+        if problem is None and text_problem(value):  # a non-character, say
+            self.fail(node, path, str(text_problem(value)))
+            return _INVALID
         if problem:
             self.fail(node, path, f"{problem}, found {node.describe}")
             return _INVALID
@@ -1225,6 +1232,8 @@ def read_day(text: str) -> date:
     if problem:
         raise ValueError(problem)
     return value
+
+
 _DATETIME_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII
 )
