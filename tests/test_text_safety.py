@@ -204,3 +204,28 @@ def test_a_link_keeps_its_own_message_and_refuses_non_characters(
     result = runner.invoke(main, ["check", str(config)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{config}:13:14: roles[0].posting: {_message(0xFFFE, 22)}\n")
+
+
+def test_a_tombstone_from_a_hand_edited_previous_file_carries_no_control(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Lines of an event the memory writes back (a cancelled one) come from the previous
+    file, not through `escape`: the writer's last check drops what RFC 5545 forbids."""
+    config = tmp_path / "c.yaml"
+    config.write_text(MINIMAL, encoding="utf-8")
+    out = tmp_path / "c.ics"
+    assert runner.invoke(main, ["build", str(config)]).exit_code == 0
+    gone = (
+        b"BEGIN:VEVENT\r\nUID:11111111-1111-5111-8111-111111111111\r\n"
+        b"DTSTAMP:20260101T000000Z\r\nSEQUENCE:0\r\nDTSTART:20991202T100000Z\r\n"
+        b"DTEND:20991202T102000Z\r\nSUMMARY:evil\x1b]0;x\x07 \xc2\x9b \xef\xbf\xbf!\r\n"
+        b"END:VEVENT\r\n"
+    )
+    out.write_bytes(out.read_bytes().replace(b"END:VCALENDAR\r\n", gone + b"END:VCALENDAR\r\n"))
+    result = runner.invoke(main, ["build", str(config)])
+    assert result.stdout == f"wrote {out}: 2 events (1 cancelled)\n"
+    data = out.read_bytes()
+    assert FORBIDDEN.search(data) is None
+    assert b"\r\nSUMMARY:evil]0;x  !\r\n" in data
+    for name, reader in PYTHON_READERS.items():
+        assert len(reader(data)) == 2, name
