@@ -96,6 +96,9 @@ def read_config_bytes(path: Path) -> bytes:
     """Read a config file: a regular file of at most MAX_BYTES, refused before its content
     is parsed (a FIFO, /dev/zero or a huge file would hang or fill memory)."""
     shown = str(path)
+    if shown == "-":  # `check -` is not "file not found; run runnerup init"
+        message = "a config is read from a file, not from stdin; name the config file"
+        raise ConfigError([_problem(shown, 1, 1, message)])
     try:
         return read_regular(path, MAX_BYTES)
     except FileNotFoundError:
