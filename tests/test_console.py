@@ -24,9 +24,11 @@ from runnerup.edit import EditError
 from .conftest import MINIMAL, ROOT
 
 # A contact name that would start a GitHub workflow command on a line of its own, and
-# set the terminal's title (OSC 0) and ring its bell.
-HOSTILE = "Dana\\n::error file=x::injected\\e]0;pwned\\a\\u202eevil"
-SHOWN = "Dana\\n::error file=x::injected\\x1b]0;pwned\\x07\\u202eevil"
+# reverse the rest of the line (a bidi override). Control characters such as ESC (a
+# terminal's title, OSC 0) or BEL are refused by the validator at their key instead:
+# `test_a_terminal_escape_in_a_name_is_refused_without_reaching_the_terminal`.
+HOSTILE = "Dana\\n::error file=x::injected\\u202eevil"
+SHOWN = "Dana\\n::error file=x::injected\\u202eevil"
 
 
 def hostile_config(write_config, phone: bool = True) -> Path:
@@ -78,7 +80,7 @@ def test_check_github_format_escapes_other_control_characters(
         main, ["check", str(path), "--today", "2026-11-29", "--format", "github"]
     )
     assert result.stdout.count("\n") == 1
-    assert "Dana%0A::error file=x::injected\\x1b]0;pwned\\x07\\u202eevil has no" in result.stdout
+    assert "Dana%0A::error file=x::injected\\u202eevil has no" in result.stdout
     no_line_is_a_command(result.stdout.removeprefix("::warning "))
 
 
@@ -95,10 +97,22 @@ def test_agenda_escapes_the_summary(runner: CliRunner, write_config) -> None:
 def test_json_stays_json_with_every_control_character_escaped(
     runner: CliRunner, write_config
 ) -> None:
-    path = write_config(MINIMAL.replace("name: Dana Whitfield", 'name: "Da\\nna\\x7f\\e"'))
+    path = write_config(MINIMAL.replace("name: Dana Whitfield", 'name: "Da\\nna\\u2028x\\tz"'))
     result = runner.invoke(main, ["agenda", str(path), "--today", "2026-11-29", "--json"])
-    assert json.loads(result.stdout)[0]["contact"] == "Da\nna\x7f\x1b"
-    assert not any(c in result.stdout for c in "\x7f\x1b")
+    assert json.loads(result.stdout)[0]["contact"] == "Da\nna\u2028x\tz"
+    assert not any(c in result.stdout for c in "\u2028\t")
+
+
+def test_a_terminal_escape_in_a_name_is_refused_without_reaching_the_terminal(
+    runner: CliRunner, write_config
+) -> None:
+    path = write_config(
+        MINIMAL.replace("name: Dana Whitfield", 'name: "Dana\\n::error::x\\e]0;pwned\\a"')
+    )
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-29"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:10:13: roles[0].contact.name: contains U+001B ")
+    no_line_is_a_command(result.output)
 
 
 def test_build_summary_escapes_the_output_name(runner: CliRunner, write_config) -> None:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from runnerup.cli import main
 from runnerup.config import parse_config
 from runnerup.edit import EditError, NewRole, add_role, close_role, pin_role, scalar
+from runnerup.errors import ConfigError
 from runnerup.starter import starter_config
 
 HEAVY = """\
@@ -314,10 +315,12 @@ def test_add_a_duplicate_is_refused_with_the_problem() -> None:
 )
 def test_scalar_reads_back_as_the_same_text(value: str, written: str) -> None:
     assert scalar(value) == written
-    config = parse_config(
-        f"- {{company: {written}, title: T, decided: 2026-09-03, contact: {{name: N}}}}".encode(),
-        "x",
-    )
+    text = f"- {{company: {written}, title: T, decided: 2026-09-03, contact: {{name: N}}}}"
+    if "\x07" in value:  # written escaped, and then refused at its key, as by hand
+        with pytest.raises(ConfigError, match=r"^x:1:13: roles\[0\]\.company: contains U\+0007"):
+            parse_config(text.encode(), "x")
+        return
+    config = parse_config(text.encode(), "x")
     assert config.roles[0].company == value.strip() or value != value.strip()
 
 
@@ -669,14 +672,21 @@ def test_a_note_after_a_folded_block_that_would_not_fold_is_rewritten_quoted() -
     )
 
 
-def test_notes_with_control_characters_and_newlines_mean_exactly_what_was_given() -> None:
-    note = 'say "hi"\x1b[31m\nBEGIN:VEVENT\t\\ \u2028 #x'
+def test_notes_with_tabs_and_newlines_mean_exactly_what_was_given() -> None:
+    note = 'say "hi"[31m\nBEGIN:VEVENT\t\\ \u2028 #x'
     result = close_role(BASE, "f", AB, note=note)
     assert result.text == BASE + (
-        '    status: closed\n    notes: "say \\"hi\\"\\u001b[31m\\nBEGIN:VEVENT\\t\\\\ '
-        '\\u2028 #x"\n'
+        '    status: closed\n    notes: "say \\"hi\\"[31m\\nBEGIN:VEVENT\\t\\\\ \\u2028 #x"\n'
     )
     assert parse_config(result.text.encode(), "f").roles[0].notes == note
+
+
+def test_a_note_with_a_control_character_is_refused_at_its_key() -> None:
+    """As in a hand-written config: ESC would reach a terminal and the .ics."""
+    with pytest.raises(
+        EditError, match=r"f:7:12: roles\[0\]\.notes: contains U\+001B at character 9"
+    ):
+        close_role(BASE, "f", AB, note='say "hi"\x1b[31m')
 
 
 def test_text_that_is_not_utf8_is_refused() -> None:

@@ -332,6 +332,9 @@ BAD = {
     "zero retry": ("    retry: 0 days\n", "$.roles[0].retry"),
     "attempts 21": ("    attempts: 21\n", "$.roles[0].attempts"),
     "bad started": ("    started: soon\n", "$.roles[0].started"),
+    "escape in notes": ('    notes: "a\\eb"\n', "$.roles[0].notes"),
+    "bell in a talking point": ('    talking_points: ["a\\ab"]\n', "$.roles[0].talking_points[0]"),
+    "non-character in hired": ('    hired: "a\\uFFFEb"\n', "$.roles[0].hired"),
 }
 
 

@@ -148,13 +148,15 @@ class _Day(click.DateTime):
         super().__init__(formats=["%Y-%m-%d"])
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        day = super().convert(value, param, ctx)
-        from .config import date_problem
+        if isinstance(value, datetime):
+            return value
+        from .config import read_day
 
-        problem = date_problem(day.date())
-        if problem:
-            self.fail(problem, param, ctx)
-        return day
+        try:
+            day = read_day(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return datetime(day.year, day.month, day.day)
 
 
 today_option = click.option(
@@ -363,11 +365,13 @@ def build(
     """
     from .build import build_now, build_output, default_output
     from .config import load_config
-    from .files import locked, write_atomic
+    from .files import locked, refuse_config_as_output, write_atomic
 
     path = _config_path(config)
     cfg = load_config(path)
     target = None if str(output) == "-" else (output or default_output(path))
+    if target is not None:
+        refuse_config_as_output(target, path)
     if target is None:
         data, changes, _ = build_output(cfg, None, previous, build_now(), privacy, force, form)
         emit_bytes(data)
@@ -507,6 +511,7 @@ def serve(
 
     gc.enable()  # paused for one-shot commands (gcpause.py); a server needs it
 
+    from .files import refuse_config_as_output
     from .web import (
         RedactToken,
         create_feed_server,
@@ -517,6 +522,8 @@ def serve(
     )
 
     path = _config_path(config)
+    if output is not None:
+        refuse_config_as_output(output, path)
     if token is not None:
         problem = token_problem(token)
         if problem:

@@ -757,12 +757,20 @@ class _Validator:
             raise AssertionError(kind)
         return reader(self, node, path)
 
-    def scalar(self, node: Node, path: str, expected: str) -> str | None:
+    def scalar(
+        self, node: Node, path: str, expected: str, *, text_checked: bool = True
+    ) -> str | None:
+        """The scalar's text, or None after reporting why not (not a scalar; with
+        `text_checked`, a control character: `url` reports those its own way)."""
         if node.kind != "scalar":
             hint = ""
             if node.kind == "map" and len(node.entries) == 1:
                 hint = " (a `: ` inside unquoted text starts a mapping: put the text in quotes)"
             self.fail(node, path, f"expected {expected}, found {node.describe}{hint}")
+            return None
+        problem = text_problem(node.text) if text_checked else None
+        if problem:
+            self.fail(node, path, problem)
             return None
         return node.text
 
@@ -1003,11 +1011,14 @@ class _Validator:
         return tuple(points) if ok else _INVALID
 
     def url(self, node: Node, path: str) -> object:
-        raw = self.scalar(node, path, "a link starting with https://")
+        raw = self.scalar(node, path, "a link starting with https://", text_checked=False)
         if raw is None:
             return _INVALID
         value = raw.strip()
         problem = url_problem(value)
+        if problem is None and text_problem(value):  # a non-character, say
+            self.fail(node, path, str(text_problem(value)))
+            return _INVALID
         if problem:
             self.fail(node, path, f"{problem}, found {node.describe}")
             return _INVALID
@@ -1217,6 +1228,25 @@ _READERS: dict[str, Callable[[_Validator, Node, str], object]] = {
 # Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache per call.
 # ASCII digits only: `\d` alone also matches `٢` or `२`, which int() reads as digits.
 _DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+
+
+def read_day(text: str) -> date:
+    """A date given on the command line (`--today`, `log --on`), read as the config reads
+    `decided`: ASCII digits only (strptime took `２０２６-01-01`), a real date (said so,
+    not "does not match the format"), within the bounds. ValueError says what is wrong."""
+    match = _DATE_RE.fullmatch(text)
+    if not match:
+        raise ValueError(f"expected a date as YYYY-MM-DD, found {text!r}")
+    try:
+        value = date(*(int(g) for g in match.groups()))
+    except ValueError as exc:
+        raise ValueError(f"{text} is not a real date ({exc})") from None
+    problem = date_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 _DATETIME_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII
 )
@@ -1266,6 +1296,30 @@ def _not_latin(char: str) -> bool:
     import unicodedata  # only for letters beyond ASCII
 
     return "LATIN " not in unicodedata.name(char, "")  # FULLWIDTH LATIN ... is Latin too
+
+
+UNCARRIED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+"""Characters no config value may hold: C0 and C1 controls but tab and line breaks (RFC
+5545 TEXT forbids them, and in a terminal they are escape sequences), lone surrogates and
+non-characters (not text at all; UTF-8 cannot encode a surrogate)."""
+
+
+def text_problem(value: str) -> str | None:
+    """Why a config value cannot reach a calendar, or None. YAML double quotes can write
+    any character (`"\\e"`, `"\\x00"`, `"\\x85"`), and a pasted one is invisible: refused
+    at its location rather than dropped from the .ics without a word."""
+    found = UNCARRIED.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains U+{ord(found.group()):04X} at character {found.start() + 1}, a control "
+        "character or non-character that a calendar cannot carry; remove it (in double "
+        'quotes, write a line break as "\\n" and a tab as "\\t")'
+    )
 
 
 def url_problem(value: str) -> str | None:

@@ -696,10 +696,16 @@ def _chosen_touch(
     for call in calls:
         if call.start.astimezone(zone).date() >= today:
             return call.touch
-    last = calls[-1].start.astimezone(zone).date().isoformat() if calls else "none"
+    example = f"--after '{_offset_text(touches[-1].after)}'"  # one this role really has
+    if not calls:  # the log answered every planned touchpoint; retries are not pinnable
+        raise EditError(
+            f"{role.id} has no planned call left (its log answered them); to reschedule "
+            f"one, name it with --after, e.g. {example}"
+        )
+    last = calls[-1].start.astimezone(zone).date().isoformat()
     raise EditError(
         f"every call of {role.id} is past (the last was on {last}); to reschedule one, "
-        "name it with --after, e.g. --after '90 days'"
+        f"name it with --after, e.g. {example}"
     )
 
 

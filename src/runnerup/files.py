@@ -139,6 +139,21 @@ def resolve_output(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def refuse_config_as_output(output: Path, config: Path) -> None:
+    """Raise OutputError if writing `output` would replace the config itself (the same
+    name, a symlink to it, or a hard link): `--force` is for a calendar another tool
+    wrote, and no flag should turn a typo into the loss of the config."""
+    try:
+        same = os.path.samefile(output, config)
+    except (OSError, ValueError):  # either missing (or unreadable): not the same file
+        return
+    if same:
+        raise OutputError(
+            f"{output}: is the config file {config} itself; name another file with -o "
+            "(the default is the config's name with .ics)"
+        )
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write `data` to `path` so that a crash, a full disk or a kill leaves the old file
     whole: a temporary file beside the target, fsynced, then renamed over it.

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from .config import Config
+from .config import UNCARRIED, Config
 from .content import (
     NEUTRAL_TITLE,
     alarm_text,
@@ -29,7 +29,6 @@ from .schedule import Call
 
 PRODID = "-//runnerup//runnerup//EN"
 PRIVACY_LEVELS = ("full", "busy")
-_CTL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 # --------------------------------------------------------------------------- writing
@@ -40,7 +39,9 @@ def escape(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Line separators that some parsers split on (Python's str.splitlines among them).
     text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
-    text = _CTL.sub("", text)
+    # Controls and non-characters: the validator refuses them at their location
+    # (`config.text_problem`); text that comes another way loses them here.
+    text = UNCARRIED.sub("", text)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -285,8 +286,24 @@ def event_bytes(event: Event) -> bytes:
 
 
 def _content_bytes(lines: list[str]) -> bytes:
-    """Content lines, folded, each ending in CRLF."""
-    return b"".join([_fold_bytes(line.encode("utf-8")) + b"\r\n" for line in lines])
+    """Content lines, folded, each ending in CRLF, and never a raw control character:
+    `escape` removes them from config text, and this last check catches what comes
+    another way (a value carried over from a hand-edited previous file, say), so no
+    parser meets a byte RFC 5545 forbids or a line break inside a value."""
+    data = b"".join(
+        [_fold_bytes(line.encode("utf-8", "surrogatepass")) + b"\r\n" for line in lines]
+    )
+    if _RAW_CONTROL.search(data):
+        return _content_bytes([UNCARRIED.sub("", re.sub("[\r\n]", "", line)) for line in lines])
+    return data
+
+
+_RAW_CONTROL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n"  # C0 but tab; CR or LF alone
+    rb"|\xc2[\x80-\x9f]|\xed[\xa0-\xbf]"  # C1 controls; surrogates (written as surrogatepass)
+    rb"|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+)
+"""`config.UNCARRIED`, and line breaks that are not line ends, as UTF-8 bytes."""
 
 
 # --------------------------------------------------------------------------- reading

@@ -55,12 +55,20 @@ _DURATION = rf"^\s*(?:\d+|{_ISO_DURATION}(?<![pP])|{_amounts(_DURATION_UNITS)})\
 _NONE = rf"^\s*{_words('none', 'no', 'off', 'false')}\s*$"
 _POSITIVE = r"[1-9]"  # some amount is not zero, so the sum is not zero
 
+_UNCARRIED = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff"
+"""`config.UNCARRIED` as far as a pattern over UTF-16 code units can say it: controls but
+tab and line breaks, and non-characters (those above the first plane are left to check)."""
+
 _TEMPLATE = (
-    r"^(?:[^{}]|\{\{|\}\}|\{(?:" + "|".join(PLACEHOLDERS) + r")\})*$"
+    rf"^(?:[^{{}}{_UNCARRIED}]|\{{\{{|\}}\}}|\{{(?:" + "|".join(PLACEHOLDERS) + r")\})*$"
 )  # `{{`/`}}` are literal braces; any other `{...}` must be a known placeholder
 
-_SCALAR_TEXT = {"type": ["string", "number", "boolean"], "pattern": r"\S"}
-"""Text: the validator reads any scalar as text (`hired: 2020` is fine) but not a blank."""
+_SCALAR_TEXT = {
+    "type": ["string", "number", "boolean"],
+    "allOf": [{"pattern": r"\S"}, {"pattern": rf"^[^{_UNCARRIED}]*$"}],
+}
+"""Text: the validator reads any scalar as text (`hired: 2020` is fine) but not a blank,
+nor one with a control character."""
 
 _OFFSET_SCHEMA: dict[str, Any] = {
     "anyOf": [

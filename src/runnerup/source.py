@@ -8,6 +8,7 @@ with its line and column, and the validator decides what the text means.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +96,9 @@ def read_config_bytes(path: Path) -> bytes:
     """Read a config file: a regular file of at most MAX_BYTES, refused before its content
     is parsed (a FIFO, /dev/zero or a huge file would hang or fill memory)."""
     shown = str(path)
+    if shown == "-":  # `check -` is not "file not found; run runnerup init"
+        message = "a config is read from a file, not from stdin; name the config file"
+        raise ConfigError([_problem(shown, 1, 1, message)])
     try:
         return read_regular(path, MAX_BYTES)
     except FileNotFoundError:
@@ -147,6 +151,8 @@ def compose_tree(data: bytes, filename: str) -> tuple[Node, list[Problem]]:
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
         raise ConfigError([_problem(filename, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError([_unreadable_character(text, exc, filename)]) from None
     except yaml.YAMLError as exc:
         raise ConfigError([_problem(filename, 1, 1, f"YAML error: {exc}")]) from None
     except RecursionError:
@@ -156,6 +162,27 @@ def compose_tree(data: bytes, filename: str) -> tuple[Node, list[Problem]]:
     if tree is None:
         return Node("null", 1, 1), []
     return tree, builder.problems
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML counts as a line break, for positions computed from a character index."""
+
+
+def _unreadable_character(text: str, exc: yaml.reader.ReaderError, filename: str) -> Problem:
+    """A character YAML refuses in a file (a raw NUL, ESC or DEL, often pasted and
+    invisible), at its line and column: the reader reports only an index into the text."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    starts = [m.end() for m in _LINE_BREAK.finditer(text, 0, position)]
+    line = len(starts) + 1
+    column = position - (starts[-1] if starts else 0) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return _problem(
+        filename,
+        line,
+        column,
+        f"U+{code:04X} is a control character or non-character, which a YAML file cannot "
+        "contain; remove it (an editor that shows invisible characters finds it)",
+    )
 
 
 def _decode(data: bytes, filename: str) -> str:
