@@ -66,7 +66,8 @@ def test_pin_when_the_log_answered_every_planned_call(tmp_path: Path, runner: Cl
 def test_a_dash_config_says_stdin_is_not_read(command: list[str], runner: CliRunner) -> None:
     """It said "file not found; run `runnerup init`", which would not help."""
     result = runner.invoke(main, command, input="roles: []\n")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
-        "-:1:1: a config is read from a file, not from stdin; name the config file\n"
-    )
+    assert result.exit_code == 2
+    assert (
+        "runnerup reads and writes files here, not stdin or stdout; give a file name "
+        "(./- for a file named -)"
+    ) in result.stderr

@@ -727,8 +727,8 @@ def test_serve_output_dash_is_a_usage_error_not_a_file_named_dash(
     result = runner.invoke(main, ["serve", str(write_config(MINIMAL)), "-o", "-"])
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "Error: Invalid value for '-o' / '--output': - (stdout) cannot be written here; "
-        "give a file name (./- for a file named -)\n"
+        "Error: Invalid value for '-o' / '--output': runnerup reads and writes files here, "
+        "not stdin or stdout; give a file name (./- for a file named -)\n"
     )
     assert not (tmp_path / "-").exists()
 

@@ -85,9 +85,10 @@ class _FilePath(click.Path):
                 param,
                 ctx,
             )
-        if value == "-" and not self.dash:  # `-` is stdout elsewhere: never a file named -
+        if value == "-" and not self.dash:  # `-` is stdin/stdout elsewhere: never a file
             self.fail(
-                "- (stdout) cannot be written here; give a file name (./- for a file named -)",
+                "runnerup reads and writes files here, not stdin or stdout; give a file name "
+                "(./- for a file named -)",
                 param,
                 ctx,
             )
