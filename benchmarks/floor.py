@@ -4,11 +4,15 @@ The simplest honest single pass over the same job, written without importing run
 PyYAML's C loader (no positions, no validation beyond what the work needs), the
 `holidays` package for the days off, zoneinfo, and the same events as `runnerup build`
 writes for a fresh output (the same text, escaping, folding, UIDs and order; SEQUENCE 0,
-DTSTAMP from SOURCE_DATE_EPOCH), joined with `str.join` and written once. benchmarks/run.py
-checks that its bytes are runnerup's before it times anything.
+DTSTAMP from SOURCE_DATE_EPOCH; a call to a contact with an email carries the drafted
+email and its mailto link), joined with `str.join` and written once. benchmarks/run.py
+checks that its bytes are runnerup's before it times anything, and tests/test_floor.py
+that they still are after any change to what runnerup writes.
 
 What it leaves out, because the product needs it and the floor does not: located
-errors and warnings, the memory of a previous output, atomic writes, privacy levels.
+errors and warnings, the memory of a previous output, atomic writes, privacy levels,
+and what the configs of benchmarks/gen.py (without `--log`) do not use: `log:`,
+`channel:`, `started:`.
 
     python benchmarks/floor.py CONFIG.yaml OUT.ics
 """
