@@ -4,11 +4,15 @@ The simplest honest single pass over the same job, written without importing run
 PyYAML's C loader (no positions, no validation beyond what the work needs), the
 `holidays` package for the days off, zoneinfo, and the same events as `runnerup build`
 writes for a fresh output (the same text, escaping, folding, UIDs and order; SEQUENCE 0,
-DTSTAMP from SOURCE_DATE_EPOCH), joined with `str.join` and written once. benchmarks/run.py
-checks that its bytes are runnerup's before it times anything.
+DTSTAMP from SOURCE_DATE_EPOCH; a call to a contact with an email carries the drafted
+email and its mailto link), joined with `str.join` and written once. benchmarks/run.py
+checks that its bytes are runnerup's before it times anything, and tests/test_floor.py
+that they still are after any change to what runnerup writes.
 
 What it leaves out, because the product needs it and the floor does not: located
-errors and warnings, the memory of a previous output, atomic writes, privacy levels.
+errors and warnings, the memory of a previous output, atomic writes, privacy levels,
+and what the configs of benchmarks/gen.py (without `--log`) do not use: `log:`,
+`channel:`, `started:`.
 
     python benchmarks/floor.py CONFIG.yaml OUT.ics
 """
@@ -16,12 +20,15 @@ errors and warnings, the memory of a previous output, atomic writes, privacy lev
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 import sys
+import unicodedata
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache, lru_cache
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -40,6 +47,16 @@ POINTS = (  # runnerup's built-in talking points
     "Ask whether there is anyone else, at {company} or elsewhere, they think you should talk to.",
     "Keep it to fifteen minutes, thank them, and send a two-line note the same day.",
 )
+SUBJECT = "Following up on the {title} role"  # runnerup's built-in drafted email
+EMAIL = (
+    "Hi {contact_first},\n\nIt has been {elapsed} since the {title} search, and I hope "
+    "{hired} has settled in well. I enjoyed meeting the team, and I am still keen on "
+    "{company}.\n\nIf anything close to that role comes up, or there is someone you think "
+    "I should talk to, I would be glad to hear. And if I can help with anything on your "
+    "side, just say.\n\nWould you have fifteen minutes for a short call in the next couple "
+    "of weeks?\n\nThanks again for your time,"
+)
+MAILTO_LIMIT = 2000
 NUMBERS = ("zero", "one", "two", "three", "four", "five", "six")
 NUMBERS += ("seven", "eight", "nine", "ten", "eleven", "twelve")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -188,7 +205,7 @@ def escape(text: str) -> str:
 
 
 def fold(line: str) -> bytes:
-    """75 octets a line, never inside a UTF-8 character."""
+    """75 octets a line, never inside a UTF-8 character nor a TEXT escape (`\\n`)."""
     data = line.encode()
     if len(data) <= 75:
         return data + b"\r\n"
@@ -197,6 +214,10 @@ def fold(line: str) -> bytes:
         end = start + limit
         while data[end] & 0xC0 == 0x80:
             end -= 1
+        run = end  # an odd run of backslashes before the cut ends in half an escape
+        while run > start and data[run - 1] == 0x5C:
+            run -= 1
+        end -= (end - run) % 2
         parts.append(data[start:end])
         start, limit = end, 74
     parts.append(data[start:])
@@ -205,6 +226,40 @@ def fold(line: str) -> bytes:
 
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def role_slug(company: str, title: str) -> str:
+    """runnerup's derived id: ASCII letters and digits, and a hash when non-Latin ones go."""
+    text = f"{company} {title}"
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48].strip("-")
+    if any(
+        not c.isascii() and c.isalnum() and "LATIN " not in unicodedata.name(c, "") for c in text
+    ):
+        digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:8]
+        slug = (slug[:39].strip("-") + "-" if slug else "role-") + digest
+    return slug or "role"
+
+
+def encode(text: str) -> str:
+    """A mailto field: percent-encoded, line breaks as CRLF (RFC 6068)."""
+    return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
+
+
+def mailto(address: str, subject: str, body: str) -> str:
+    """At most MAILTO_LIMIT characters: the body is cut at a word, with `…`."""
+    head = "mailto:" + quote(address, safe="@") + "?subject=" + encode(subject)
+    full = head + "&body=" + encode(body)
+    if len(full) <= MAILTO_LIMIT:
+        return full
+    room, words = MAILTO_LIMIT - len(head) - len("&body="), body.split(" ")
+    low, high = 0, len(words)  # the most words that fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(encode(" ".join(words[:middle]).rstrip() + " …")) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return head + "&body=" + encode(" ".join(words[:low]).rstrip() + " …") if low else head
 
 
 def uid(kind: str, role_id: str, canonical: str) -> str:
@@ -225,6 +280,9 @@ def main(source: str, target: str) -> None:
     cal = doc.get("calendar") or {}
     yours = str(cal.get("timezone", "UTC"))
     defaults = doc.get("defaults") or {}
+    templates = doc.get("templates") or {}
+    subject_template = str(templates.get("subject") or SUBJECT)
+    email_template = str(templates.get("email") or EMAIL)
     now = stamp(datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), UTC))
     events: list[tuple[str, str, bytes]] = []
     for role in doc.get("roles") or []:
@@ -237,8 +295,7 @@ def main(source: str, target: str) -> None:
         first = person.split()[0]
         role_id = str(role.get("id") or "")
         if not role_id:
-            slug = re.sub(r"[^a-z0-9]+", "-", f"{company} {title}".lower()).strip("-")
-            role_id = f"{slug[:48].strip('-') or 'role'}-{decided.isoformat()}"
+            role_id = f"{role_slug(company, title)}-{decided.isoformat()}"
         their_zone = str(contact.get("timezone") or yours)
         hired, why = role.get("hired"), role.get("why_close")
         workdays = {DAYS.index(str(d).lower()[:3]) for d in s.get("workdays", DAYS[:5])}
@@ -259,6 +316,10 @@ def main(source: str, target: str) -> None:
             "hired": hired or "the new hire",
             "decided": long_date(decided),
             "why_close": why or "how close it was",
+            "last_contact": "no contact yet",
+            "last_outcome": "none yet",
+            "last_note": "",
+            "attempt": "1st",
         }
         contact_lines = [person + (f", {contact['title']}" if contact.get("title") else "")]
         for label, key in (("Phone", "phone"), ("Email", "email"), ("LinkedIn", "linkedin")):
@@ -296,6 +357,13 @@ def main(source: str, target: str) -> None:
             if pinned:
                 lines.append("- Pinned in the config with `at:`.")
             lines += ["", "CONTACT", *contact_lines]
+            email = contact.get("email")
+            if email:  # the fallback if they do not answer
+                subject = subject_template.format_map(values)
+                body = email_template.format_map(values)
+                lines += ["", "IF THEY DO NOT ANSWER: DRAFT EMAIL", f"To: {email}"]
+                lines += [f"Subject: {subject}", "", body]
+                lines += ["", f"Open it in your mail program: {mailto(str(email), subject, body)}"]
             if role.get("posting"):
                 lines += ["", f"Posting: {role['posting']}"]
             if role.get("notes"):
