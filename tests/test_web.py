@@ -1406,3 +1406,68 @@ def test_the_feed_view_of_a_feed_form_file_changes_no_byte(tmp_path: Path) -> No
     view = web.feed_view(removed, "x.ics", "full")
     assert b"\r\nNAME:A\\, B\\; C\\\\n\\nD\r\n" in view
     assert view.count(b"BEGIN:VEVENT") == full.count(b"BEGIN:VEVENT") - 1
+
+
+# --------------------------------------------------------------------------- large feeds
+
+
+def large_config(roles: int) -> str:
+    """A config whose feed is larger than waitress's 1 MB spooling threshold."""
+    lines = ["calendar:", "  name: Large", "  timezone: America/New_York", "roles:"]
+    for n in range(roles):
+        lines += [
+            f"  - company: Company {n}",
+            f"    title: Role {n}",
+            "    decided: 2026-09-03",
+            "    contact:",
+            f"      name: Contact Person{n}",
+            f"      email: person{n}@example.com",
+            f"    notes: Notes for role {n}, long enough to fold a line or two in the feed.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+class Wrapper:
+    """A stand-in for a server's `wsgi.file_wrapper`: records the file it was handed."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter([self.file.read()])
+
+
+def test_the_body_goes_through_the_servers_file_wrapper(write_config: WriteConfig) -> None:
+    app = app_for(write_config(MINIMAL))
+    environ: dict[str, Any] = {"PATH_INFO": app.path, "wsgi.file_wrapper": Wrapper}
+    setup_testing_defaults(environ)
+    answer = app(environ, lambda status, headers: None)
+    assert isinstance(answer, Wrapper)
+    assert b"".join(answer) == app.feed.body
+    head = app({**environ, "REQUEST_METHOD": "HEAD"}, lambda status, headers: None)
+    assert list(head) == []
+    del environ["wsgi.file_wrapper"]  # a server without one gets the bytes themselves
+    assert app(environ, lambda status, headers: None) == [app.feed.body]
+
+
+def test_waitress_serves_a_feed_over_a_megabyte_byte_for_byte(
+    write_config: WriteConfig,
+) -> None:
+    """Over waitress's 1 MB threshold, twice on one keep-alive connection (each response
+    must start from the feed's first byte), and HEAD still sends no body."""
+    app = app_for(write_config(large_config(500)))
+    assert len(app.feed.body) > 1_048_576
+    with serving(app, tuned=True) as client:
+        conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
+        try:
+            for _ in range(2):
+                conn.request("GET", app.path)
+                response = conn.getresponse()
+                assert response.status == 200
+                assert response.getheader("Content-Length") == str(len(app.feed.body))
+                assert response.read() == app.feed.body
+        finally:
+            conn.close()
+        status, headers, body = client.request(method="HEAD")
+    assert (status, body) == (200, b"")
+    assert headers["content-length"] == str(len(app.feed.body))
