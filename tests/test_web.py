@@ -1471,3 +1471,36 @@ def test_waitress_serves_a_feed_over_a_megabyte_byte_for_byte(
         status, headers, body = client.request(method="HEAD")
     assert (status, body) == (200, b"")
     assert headers["content-length"] == str(len(app.feed.body))
+
+
+def test_only_the_request_that_starts_a_reload_waits_for_it(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow render (a 1,000-role config) or a hung read must hold one request at most:
+    every other request is answered with the feed as it is. The client's 10 s timeout is
+    the hang guard: before, each request waited out the reload (here: 60 s)."""
+    path = write_config(MINIMAL)
+    release = threading.Event()
+    real = web.read_config_bytes
+
+    def read(where: Path) -> bytes:
+        data = real(where)
+        if b"slow" in data:
+            release.wait(timeout=60)
+        return data
+
+    monkeypatch.setattr(web, "read_config_bytes", read)
+    app = app_for(path, wait=60, settle=0)
+    with serving(app) as client:
+        good = client.request()[2]
+        path.write_text(MINIMAL + "    notes: slow\n", encoding="utf-8")
+        first: list[bytes] = []
+        starter = threading.Thread(target=lambda: first.append(client.request()[2]))
+        starter.start()
+        while app._reload is None or not app._reload.is_alive():  # the starter's reload
+            time.sleep(0.01)
+        for _ in range(3):
+            assert client.request()[2] == good  # answered while the reload is held
+        release.set()
+        starter.join(timeout=30)
+        assert b"slow" in first[0]  # the starter waited and got the edit

@@ -310,19 +310,22 @@ class FeedApp:
     # ------------------------------------------------------------------ reloading
 
     def refresh(self) -> None:
-        """Reload if the config changed (or an hour passed), in a worker thread, and
-        wait for it: at most `wait` seconds after it started. Cheap when nothing changed:
-        one `stat`, which never blocks, even on a FIFO."""
+        """Reload if the config changed (or an hour passed), in a worker thread. The
+        request that started the reload waits for it (at most `wait` seconds), so an edit
+        reaches the next request; every other request is answered at once with the feed
+        as it is, so a slow render or a hung read never holds them. Cheap when nothing
+        changed: one `stat`, which never blocks, even on a FIFO."""
         signature = _signature(self.config_path)
         if signature == self._seen and not self._stale():
             return
         with self._guard:
             reload = self._reload
-            if reload is None or not reload.is_alive() or reload.signature != signature:
-                self._generation += 1
-                reload = _Reload(self, self._generation, signature)
-                self._reload = reload
-                reload.start()
+            if reload is not None and reload.is_alive() and reload.signature == signature:
+                return  # another request started it and waits for it
+            self._generation += 1
+            reload = _Reload(self, self._generation, signature)
+            self._reload = reload
+            reload.start()
         reload.join(max(0.0, reload.started + self._wait - time.monotonic()))
 
     def _stale(self) -> bool:
