@@ -148,6 +148,10 @@ class _Day(click.DateTime):
     def __init__(self) -> None:
         super().__init__(formats=["%Y-%m-%d"])
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """`YYYY-MM-DD` in --help, not click's `[%Y-%m-%d]`, which reads as strftime."""
+        return "YYYY-MM-DD"
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
@@ -164,7 +168,7 @@ today_option = click.option(
     "--today",
     type=_Day(),
     default=None,
-    help="Pretend today is this date (YYYY-MM-DD), for scripts and tests.",
+    help="Pretend today is this date, for scripts and tests.",
 )
 
 
@@ -503,7 +507,7 @@ def serve(
     """Serve the calendar by URL, to subscribe to from any calendar app.
 
     The feed is http://HOST:PORT/TOKEN/NAME.ics; every other path is 404. It rebuilds
-    when the config changes (changed events SEQUENCE + 1, removed ones cancelled) and
+    when the config changes (changed events SEQUENCE + 1, removed ones left out) and
     keeps serving the last good feed while the config has errors. See docs/subscribe.md.
     """
     import gc
@@ -792,6 +796,13 @@ edit_config_option = click.option(
     envvar="RUNNERUP_CONFIG",
     help="The config file to edit (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
 )
+read_config_option = click.option(
+    "-c",
+    "--config",
+    type=_FilePath(),
+    envvar="RUNNERUP_CONFIG",
+    help="The config file to read (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
+)
 role_id_argument = click.argument("role_id", metavar="ID", shell_complete=_complete_role_id)
 
 
@@ -1000,7 +1011,7 @@ def log_command(
 
 @main.command()
 @role_id_argument
-@edit_config_option
+@read_config_option
 @click.option(
     "--open",
     "open_",
