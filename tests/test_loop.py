@@ -436,6 +436,32 @@ def test_email_channel_event_and_draft(runner: CliRunner, write_config) -> None:
     agree(path, data)
 
 
+@pytest.mark.parametrize(
+    ("channel", "prep"),
+    [
+        ("call", "Prepare: call Dana Whitfield — Acme Corp"),
+        ("email", "Prepare: email Dana Whitfield — Acme Corp"),
+        ("message", "Prepare: message Dana Whitfield — Acme Corp"),
+    ],
+)
+def test_the_prep_event_names_the_channel(
+    runner: CliRunner, write_config, channel: str, prep: str
+) -> None:
+    """Review finding: an email's prep day said "Prepare: call …" beside "Email …"."""
+    path = write_config(
+        WITH_EMAIL.replace(
+            "      phone:", "      linkedin: https://www.linkedin.com/in/d\n      phone:"
+        )
+        + f"    channel: {channel}\n    prep: 1 day\n"
+    )
+    text = build(runner, path).decode().replace("\r\n ", "")
+    assert f"SUMMARY:{prep}\r\n" in text
+    noun, to = (channel, "with" if channel == "call" else "to")
+    assert f"DESCRIPTION:Prepare for the {noun} {to} Dana Whitfield about the Senior " in text
+    assert f"\\nThe {noun}: Wed 2 December 2026\\, 11:00 EST" in text
+    assert f"Reread the talking points in the {noun}'s event" in text
+
+
 def test_draft_open_hands_the_mailto_link_to_the_system(
     runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
