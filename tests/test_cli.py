@@ -40,6 +40,20 @@ def test_bad_today_is_a_usage_error(runner: CliRunner) -> None:
     assert "Invalid value for '--today'" in result.stderr
 
 
+@pytest.mark.parametrize("zone", ["Etc/UTC", "Europe/Berlin", "America/Argentina/ComodRivadavia"])
+def test_the_starters_comments_line_up_whatever_the_zone(zone: str) -> None:
+    """Review finding: the zone's comment sat at a column that depended on its length."""
+    from runnerup.starter import starter_config
+
+    lines = starter_config(zone).splitlines()
+    (line,) = [x for x in lines if x.startswith("  timezone:")]
+    follow_up = next(x for x in lines if x.startswith("  follow_up:"))
+    assert line.startswith(f"  timezone: {zone} ")
+    assert line.index(" # ") + 1 == follow_up.index("#") or len(zone) >= 21
+    assert line.endswith(" # your IANA time zone")
+    assert parse_config(starter_config(zone).encode(), "runnerup.yaml").timezone == zone
+
+
 def test_init_then_check_then_build(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
