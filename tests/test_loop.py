@@ -718,6 +718,34 @@ def test_check_warns_when_the_channel_has_no_address(runner: CliRunner, write_co
     ]
 
 
+def test_no_call_no_phone_warning(runner: CliRunner, write_config) -> None:
+    """Review finding: an email or message role without a phone was told "add one so the
+    call is one tap away" (beside the channel's own warning, or with a profile link that
+    is all a message needs)."""
+    no_phone = MINIMAL.replace('      phone: "+1 555 0100"\n', "")
+    path = write_config(no_phone + "    channel: email\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        0,
+        [
+            f"{path}:10:7: roles[0].contact.email: warning: `channel: email`, but Dana "
+            "Whitfield has no email: add `email:` so the drafted email has an address"
+        ],
+    )
+    linked = no_phone.replace(
+        "      timezone:", "      linkedin: https://www.linkedin.com/in/d\n      timezone:"
+    )
+    path.write_text(linked + "    channel: message\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    path.write_text(linked)  # a call: the profile link is not a number to dial
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert result.stderr.splitlines() == [
+        f"{path}:10:7: roles[0].contact: warning: Dana Whitfield has no phone or email: add "
+        "one so the call is one tap away"
+    ]
+
+
 # --------------------------------------------------------------------------- hostile cases
 
 
