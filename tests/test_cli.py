@@ -153,8 +153,8 @@ def test_check_warnings(runner: CliRunner, write_config) -> None:
         "zone, America/New_York",
         f"{path}:2:5: roles[0].follow_up: warning: the 90-day call with Dana Whitfield "
         "(2026-12-02 10:00 America/Chicago) is already past: close the role (`runnerup "
-        "close acme-spm`) or pin a new time (`runnerup pin acme-spm WHEN --after '90 "
-        "days'`)",
+        f"close acme-spm -c {path}`) or pin a new time (`runnerup pin acme-spm WHEN --after "
+        f"'90 days' -c {path}`)",
         f"{path}:7:7: roles[0].contact: warning: Dana Whitfield has no phone or email: add "
         "one so the call is one tap away",
     ]
@@ -219,7 +219,7 @@ def test_agenda_text(runner: CliRunner) -> None:
         "OVERDUE 19 days  Tue 2026-11-10 16:30  Call Mei Tanaka — Koala Robotics (30-day "
         "follow-up)  [mei@koala.example]",
         "                 log it: runnerup log koala-robotics-engineering-manager-2026-10-12 "
-        "no-answer (or spoke)",
+        f"no-answer -c {SAMPLE} (or spoke)",
         "in 3 days        Wed 2026-12-02 11:00  Call Dana Whitfield — Acme Corp (90-day "
         "follow-up)  [+1 555 0100]",
         "in 8 days        Mon 2026-12-07 10:00  Call Priya Raman — Northwind Analytics "

@@ -548,7 +548,7 @@ def test_agenda_json_shows_the_try_and_the_last_outcome(runner: CliRunner, write
     assert text.stdout == (
         "OVERDUE 2 days  Mon 2026-12-07 11:00  Call Dana Whitfield — Acme Corp (90-day "
         "follow-up, 2nd try)  [+1 555 0100]  (last: no answer on 2026-12-02)\n"
-        "                log it: runnerup log acme-spm no-answer (or spoke)\n"
+        f"                log it: runnerup log acme-spm no-answer -c {path} (or spoke)\n"
     )
 
 
@@ -562,15 +562,51 @@ def test_check_says_to_log_a_missed_retry(runner: CliRunner, write_config) -> No
     assert result.stderr.splitlines() == [
         f"{path}:15:9: roles[0].log: warning: the 90-day follow-up, 2nd try with Dana "
         "Whitfield (2026-12-07 10:00 America/Chicago) is already past: log what happened "
-        "(`runnerup log acme-spm no-answer`, or `spoke`)"
+        f"(`runnerup log acme-spm no-answer -c {path}`, or `spoke`)"
     ]
+
+
+def test_suggested_commands_work_pasted(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review finding: `agenda sample_config.yaml` and `check` suggested `runnerup log ID
+    …` without the config, which then edits runnerup.yaml (or finds none). The
+    suggestion names the config unless the edit commands would find it by themselves."""
+    import shlex
+
+    path = write_config(WITH_EMAIL, name="my jobs.yaml")
+    monkeypatch.chdir(path.parent)
+    monkeypatch.delenv("RUNNERUP_CONFIG", raising=False)
+    result = runner.invoke(main, ["agenda", path.name, "--today", "2026-12-03"])
+    hint = result.stdout.splitlines()[1].strip()
+    assert hint == "log it: runnerup log acme-spm no-answer -c 'my jobs.yaml' (or spoke)"
+    warned = runner.invoke(main, ["check", path.name, "--today", "2026-12-03"])
+    assert "(`runnerup close acme-spm -c 'my jobs.yaml'`)" in warned.stderr
+    assert "(`runnerup pin acme-spm WHEN --after '90 days' -c 'my jobs.yaml'`)" in warned.stderr
+    args = shlex.split(hint.removeprefix("log it: ").removesuffix(" (or spoke)"))
+    assert args[0] == "runnerup"
+    done = runner.invoke(main, [*args[1:], "--today", "2026-12-03"])
+    assert (done.exit_code, done.exception) == (0, None), done.output
+    assert "{on: 2026-12-03, outcome: no-answer}" in path.read_text()
+    # Found without -c: runnerup.yaml here, or $RUNNERUP_CONFIG.
+    monkeypatch.setenv("RUNNERUP_CONFIG", path.name)
+    result = runner.invoke(main, ["agenda", "--today", "2026-12-08"])
+    assert result.stdout.splitlines()[1].strip() == (
+        "log it: runnerup log acme-spm no-answer (or spoke)"
+    )
+    monkeypatch.delenv("RUNNERUP_CONFIG")
+    path.rename(path.parent / "runnerup.yaml")
+    result = runner.invoke(main, ["agenda", "--today", "2026-12-08"])
+    assert result.stdout.splitlines()[1].strip() == (
+        "log it: runnerup log acme-spm no-answer (or spoke)"
+    )
 
 
 def test_agenda_hint_follows_the_channel(runner: CliRunner, write_config) -> None:
     path = write_config(WITH_EMAIL + "    channel: email\n")
     result = runner.invoke(main, ["agenda", str(path), "--today", "2026-12-03"])
     assert result.stdout.splitlines()[1] == (
-        "               log it: runnerup log acme-spm emailed (or spoke)"
+        f"               log it: runnerup log acme-spm emailed -c {path} (or spoke)"
     )
 
 

@@ -432,7 +432,7 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
             line += f"  ({last_text(item.last)})"
         say(line, fg="red" if item.overdue else None)
         if item.overdue:
-            say(" " * (width + 2) + log_hint(item.call.role))
+            say(" " * (width + 2) + log_hint(item.call.role, cfg.path))
     for finished_item in done:
         say(f"done: {finished_item.text()}")
 
