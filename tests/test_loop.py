@@ -608,6 +608,12 @@ def test_agenda_hint_follows_the_channel(runner: CliRunner, write_config) -> Non
     assert result.stdout.splitlines()[1] == (
         f"               log it: runnerup log acme-spm emailed -c {path} (or spoke)"
     )
+    # check's hint for a missed retry follows the channel too (it said `no-answer`)
+    path.write_text(
+        WITH_EMAIL + "    channel: email\n    log: [{on: 2026-12-02, outcome: emailed}]\n"
+    )
+    warned = runner.invoke(main, ["check", str(path), "--today", "2026-12-09"])
+    assert f"(`runnerup log acme-spm emailed -c {path}`, or `spoke`)" in warned.stderr
 
 
 def test_a_contact_before_started_keeps_elapsed_sensible(write_config) -> None:
