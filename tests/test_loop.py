@@ -959,3 +959,12 @@ def test_next_at_a_time_skipped_by_the_clock_change_says_when_it_really_is(
     assert "  new: follow-up, Sun 2027-03-14 03:30 America/Chicago\n" in out
     (call,) = [c for c in schedule(parse_config(path.read_bytes(), "r.yaml")) if c.kind == "next"]
     assert call.start.isoformat() == "2027-03-14T08:30:00+00:00"
+
+
+@pytest.mark.parametrize("text", ["a b", "it's", "ü.yaml", "/tmp/x-y_z.yaml", "", "$HOME", "a\nb"])
+def test_suggestions_quote_the_config_as_shlex_does(text: str) -> None:
+    import shlex
+
+    from runnerup.schedule import _shell_quote
+
+    assert _shell_quote(text) == shlex.quote(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -352,7 +351,15 @@ def edit_command(config_path: str, args: str) -> str:
         same = os.path.samefile(config_path, default)
     except (OSError, ValueError):
         same = os.path.abspath(config_path) == os.path.abspath(default)
-    return f"runnerup {args}" + ("" if same else f" -c {shlex.quote(config_path)}")
+    return f"runnerup {args}" + ("" if same else f" -c {_shell_quote(config_path)}")
+
+
+def _shell_quote(text: str) -> str:
+    """shlex.quote, without importing shlex on every `check` and `agenda` run (it pulls in
+    more than this needs: tests/test_startup.py)."""
+    if text and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in text):
+        return text
+    return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
 def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
