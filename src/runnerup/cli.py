@@ -456,8 +456,25 @@ def schema(output: Path | None) -> None:
     if output is None:
         emit(text, nl=False)
         return
-    from .files import write_atomic
+    import json
 
+    from .errors import OutputError
+    from .files import FileRefused, read_regular, resolve_output, write_atomic
+
+    resolve_output(output)  # a device, a FIFO or a folder: refused, saying which
+    # Replace only a schema (an older one, to refresh it): never a config or other data
+    # that a mistyped -o names. A missing file is created.
+    try:
+        old = json.loads(read_regular(output, 16 * 1024 * 1024))
+    except FileNotFoundError:
+        old = {"$schema": None}
+    except (FileRefused, ValueError):
+        old = None
+    if not (isinstance(old, dict) and "$schema" in old):
+        raise OutputError(
+            f"{output}: exists and is not a JSON Schema; `runnerup schema -o` replaces only "
+            "a schema, never other data (such as a config): name another file"
+        )
     write_atomic(output, text.encode("utf-8"))
     say(f"wrote {output}")
 
@@ -1075,7 +1092,13 @@ def stats(
     from .config import load_config
     from .stats import collect, page, text
 
-    loaded = [load_config(p) for p in (list(configs) or [_config_path(None)])]
+    paths = list(configs) or [_config_path(None)]
+    if html is not None:
+        from .files import refuse_config_as_output
+
+        for path in paths:  # before any output: a typo must not cost a config
+            refuse_config_as_output(html, path, "name another file with --html")
+    loaded = [load_config(p) for p in paths]
     result = collect(loaded, _today(today, loaded[0].timezone))
     if html is not None:
         from .files import write_atomic
