@@ -132,6 +132,15 @@ def test_html_onto_a_config_is_refused(runner: CliRunner, write_config, tmp_path
         )
     assert path.read_text(encoding="utf-8") == other.read_text(encoding="utf-8")
     assert "roles:" in path.read_text(encoding="utf-8")
+    ics = tmp_path / "runnerup.ics"  # build's memory: a typo must not cost it either
+    ics.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    result = runner.invoke(main, ["stats", str(path), "--html", str(ics)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {ics}: exists and is not an HTML page; --html replaces only a page, never "
+        "other data (such as the .ics): name another file\n",
+    )
+    assert ics.read_bytes() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
 
 
 def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:

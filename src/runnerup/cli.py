@@ -1094,10 +1094,23 @@ def stats(
 
     paths = list(configs) or [_config_path(None)]
     if html is not None:
-        from .files import refuse_config_as_output
+        from .errors import OutputError
+        from .files import FileRefused, read_regular, refuse_config_as_output, resolve_output
 
         for path in paths:  # before any output: a typo must not cost a config
             refuse_config_as_output(html, path, "name another file with --html")
+        resolve_output(html)  # a device, a FIFO or a folder: refused, saying which
+        try:  # nor a calendar (the .ics is build's memory) or other data: only a page
+            head = read_regular(html, 64 * 1024 * 1024)[:64].lstrip().lower()
+        except FileNotFoundError:
+            head = b""
+        except FileRefused:
+            head = b"?"
+        if head and not head.startswith(b"<!doctype html"):
+            raise OutputError(
+                f"{html}: exists and is not an HTML page; --html replaces only a page, never "
+                "other data (such as the .ics): name another file"
+            )
     loaded = [load_config(p) for p in paths]
     result = collect(loaded, _today(today, loaded[0].timezone))
     if html is not None:
