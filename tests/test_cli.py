@@ -40,6 +40,20 @@ def test_bad_today_is_a_usage_error(runner: CliRunner) -> None:
     assert "Invalid value for '--today'" in result.stderr
 
 
+@pytest.mark.parametrize("zone", ["Etc/UTC", "Europe/Berlin", "America/Argentina/ComodRivadavia"])
+def test_the_starters_comments_line_up_whatever_the_zone(zone: str) -> None:
+    """Review finding: the zone's comment sat at a column that depended on its length."""
+    from runnerup.starter import starter_config
+
+    lines = starter_config(zone).splitlines()
+    (line,) = [x for x in lines if x.startswith("  timezone:")]
+    follow_up = next(x for x in lines if x.startswith("  follow_up:"))
+    assert line.startswith(f"  timezone: {zone} ")
+    assert line.index(" # ") + 1 == follow_up.index("#") or len(zone) >= 21
+    assert line.endswith(" # your IANA time zone")
+    assert parse_config(starter_config(zone).encode(), "runnerup.yaml").timezone == zone
+
+
 def test_init_then_check_then_build(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,8 +153,8 @@ def test_check_warnings(runner: CliRunner, write_config) -> None:
         "zone, America/New_York",
         f"{path}:2:5: roles[0].follow_up: warning: the 90-day call with Dana Whitfield "
         "(2026-12-02 10:00 America/Chicago) is already past: close the role (`runnerup "
-        "close acme-spm`) or pin a new time (`runnerup pin acme-spm WHEN --after '90 "
-        "days'`)",
+        f"close acme-spm -c {path}`) or pin a new time (`runnerup pin acme-spm WHEN --after "
+        f"'90 days' -c {path}`)",
         f"{path}:7:7: roles[0].contact: warning: Dana Whitfield has no phone or email: add "
         "one so the call is one tap away",
     ]
@@ -205,7 +219,7 @@ def test_agenda_text(runner: CliRunner) -> None:
         "OVERDUE 19 days  Tue 2026-11-10 16:30  Call Mei Tanaka — Koala Robotics (30-day "
         "follow-up)  [mei@koala.example]",
         "                 log it: runnerup log koala-robotics-engineering-manager-2026-10-12 "
-        "no-answer (or spoke)",
+        f"no-answer -c {SAMPLE} (or spoke)",
         "in 3 days        Wed 2026-12-02 11:00  Call Dana Whitfield — Acme Corp (90-day "
         "follow-up)  [+1 555 0100]",
         "in 8 days        Mon 2026-12-07 10:00  Call Priya Raman — Northwind Analytics "

@@ -57,6 +57,25 @@ def test_every_command_option_and_argument_is_documented(name: str) -> None:
             assert param.human_readable_name in text.splitlines()[0], f"{name} {param.name}"
 
 
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_reads_well(runner: CliRunner, name: str) -> None:
+    """Review findings: click's DateTime metavar `[%Y-%m-%d]` reads as strftime, `draft`
+    said it edits the config, and `serve` said removed events are cancelled (a feed
+    leaves them out)."""
+    result = runner.invoke(main, [name, "--help"], terminal_width=WIDTH, prog_name="runnerup")
+    assert result.exit_code == 0
+    assert "%Y" not in result.stdout
+    for param in main.commands[name].params:
+        if isinstance(param, click.Option) and param.name in {"today", "on", "decided"}:
+            assert re.search(rf"^  {param.opts[0]} YYYY-MM-DD ", result.stdout, re.M), param
+    words = " ".join(result.stdout.split())
+    if name == "draft":
+        assert "config file to read" in words
+    if name == "serve":
+        assert "removed ones left out" in words
+        assert "cancelled" not in words
+
+
 def test_the_generator_includes_commands_added_later(monkeypatch: pytest.MonkeyPatch) -> None:
     """A command registered after this module was written (say, `serve`) is picked up."""
 

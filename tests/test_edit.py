@@ -228,6 +228,22 @@ def test_pin_a_closed_role_is_refused() -> None:
         pin_role(closed, "r.yaml", "acme", date(2027, 1, 8), date(2026, 10, 1))
 
 
+@pytest.mark.parametrize("after", [None, "P90D"])
+def test_pin_a_role_the_log_ended_is_refused(after: str | None) -> None:
+    """Review finding: after `log acme offer`, pin said "no planned call left … name it with
+    --after", and with --after wrote a pin that changed nothing in the calendar."""
+    text = HEAVY.replace(
+        "    id: acme\n", "    id: acme\n    log: [{on: 2026-10-07, outcome: offer}]\n"
+    )
+    assert text != HEAVY
+    with pytest.raises(
+        EditError,
+        match=r"^acme ended with `offer` on 2026-10-07, so it has no calls to pin; to reopen "
+        r"it, edit that log entry by hand$",
+    ):
+        pin_role(text, "r.yaml", "acme", date(2027, 1, 8), date(2026, 10, 8), after=after)
+
+
 def test_pin_a_scalar_follow_up() -> None:
     text = HEAVY.replace("    id: hooli\n", "    id: hooli\n    follow_up: 90 days  # one\n")
     result = pin_role(text, "r.yaml", "hooli", date(2026, 12, 10), date(2026, 11, 1))

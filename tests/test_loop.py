@@ -436,6 +436,32 @@ def test_email_channel_event_and_draft(runner: CliRunner, write_config) -> None:
     agree(path, data)
 
 
+@pytest.mark.parametrize(
+    ("channel", "prep"),
+    [
+        ("call", "Prepare: call Dana Whitfield — Acme Corp"),
+        ("email", "Prepare: email Dana Whitfield — Acme Corp"),
+        ("message", "Prepare: message Dana Whitfield — Acme Corp"),
+    ],
+)
+def test_the_prep_event_names_the_channel(
+    runner: CliRunner, write_config, channel: str, prep: str
+) -> None:
+    """Review finding: an email's prep day said "Prepare: call …" beside "Email …"."""
+    path = write_config(
+        WITH_EMAIL.replace(
+            "      phone:", "      linkedin: https://www.linkedin.com/in/d\n      phone:"
+        )
+        + f"    channel: {channel}\n    prep: 1 day\n"
+    )
+    text = build(runner, path).decode().replace("\r\n ", "")
+    assert f"SUMMARY:{prep}\r\n" in text
+    noun, to = (channel, "with" if channel == "call" else "to")
+    assert f"DESCRIPTION:Prepare for the {noun} {to} Dana Whitfield about the Senior " in text
+    assert f"\\nThe {noun}: Wed 2 December 2026\\, 11:00 EST" in text
+    assert f"Reread the talking points in the {noun}'s event" in text
+
+
 def test_draft_open_hands_the_mailto_link_to_the_system(
     runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -522,7 +548,7 @@ def test_agenda_json_shows_the_try_and_the_last_outcome(runner: CliRunner, write
     assert text.stdout == (
         "OVERDUE 2 days  Mon 2026-12-07 11:00  Call Dana Whitfield — Acme Corp (90-day "
         "follow-up, 2nd try)  [+1 555 0100]  (last: no answer on 2026-12-02)\n"
-        "                log it: runnerup log acme-spm no-answer (or spoke)\n"
+        f"                log it: runnerup log acme-spm no-answer -c {path} (or spoke)\n"
     )
 
 
@@ -536,16 +562,58 @@ def test_check_says_to_log_a_missed_retry(runner: CliRunner, write_config) -> No
     assert result.stderr.splitlines() == [
         f"{path}:15:9: roles[0].log: warning: the 90-day follow-up, 2nd try with Dana "
         "Whitfield (2026-12-07 10:00 America/Chicago) is already past: log what happened "
-        "(`runnerup log acme-spm no-answer`, or `spoke`)"
+        f"(`runnerup log acme-spm no-answer -c {path}`, or `spoke`)"
     ]
+
+
+def test_suggested_commands_work_pasted(
+    runner: CliRunner, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review finding: `agenda sample_config.yaml` and `check` suggested `runnerup log ID
+    …` without the config, which then edits runnerup.yaml (or finds none). The
+    suggestion names the config unless the edit commands would find it by themselves."""
+    import shlex
+
+    path = write_config(WITH_EMAIL, name="my jobs.yaml")
+    monkeypatch.chdir(path.parent)
+    monkeypatch.delenv("RUNNERUP_CONFIG", raising=False)
+    result = runner.invoke(main, ["agenda", path.name, "--today", "2026-12-03"])
+    hint = result.stdout.splitlines()[1].strip()
+    assert hint == "log it: runnerup log acme-spm no-answer -c 'my jobs.yaml' (or spoke)"
+    warned = runner.invoke(main, ["check", path.name, "--today", "2026-12-03"])
+    assert "(`runnerup close acme-spm -c 'my jobs.yaml'`)" in warned.stderr
+    assert "(`runnerup pin acme-spm WHEN --after '90 days' -c 'my jobs.yaml'`)" in warned.stderr
+    args = shlex.split(hint.removeprefix("log it: ").removesuffix(" (or spoke)"))
+    assert args[0] == "runnerup"
+    done = runner.invoke(main, [*args[1:], "--today", "2026-12-03"])
+    assert (done.exit_code, done.exception) == (0, None), done.output
+    assert "{on: 2026-12-03, outcome: no-answer}" in path.read_text()
+    # Found without -c: runnerup.yaml here, or $RUNNERUP_CONFIG.
+    monkeypatch.setenv("RUNNERUP_CONFIG", path.name)
+    result = runner.invoke(main, ["agenda", "--today", "2026-12-08"])
+    assert result.stdout.splitlines()[1].strip() == (
+        "log it: runnerup log acme-spm no-answer (or spoke)"
+    )
+    monkeypatch.delenv("RUNNERUP_CONFIG")
+    path.rename(path.parent / "runnerup.yaml")
+    result = runner.invoke(main, ["agenda", "--today", "2026-12-08"])
+    assert result.stdout.splitlines()[1].strip() == (
+        "log it: runnerup log acme-spm no-answer (or spoke)"
+    )
 
 
 def test_agenda_hint_follows_the_channel(runner: CliRunner, write_config) -> None:
     path = write_config(WITH_EMAIL + "    channel: email\n")
     result = runner.invoke(main, ["agenda", str(path), "--today", "2026-12-03"])
     assert result.stdout.splitlines()[1] == (
-        "               log it: runnerup log acme-spm emailed (or spoke)"
+        f"               log it: runnerup log acme-spm emailed -c {path} (or spoke)"
     )
+    # check's hint for a missed retry follows the channel too (it said `no-answer`)
+    path.write_text(
+        WITH_EMAIL + "    channel: email\n    log: [{on: 2026-12-02, outcome: emailed}]\n"
+    )
+    warned = runner.invoke(main, ["check", str(path), "--today", "2026-12-09"])
+    assert f"(`runnerup log acme-spm emailed -c {path}`, or `spoke`)" in warned.stderr
 
 
 def test_a_contact_before_started_keeps_elapsed_sensible(write_config) -> None:
@@ -689,6 +757,34 @@ def test_check_warns_when_the_channel_has_no_address(runner: CliRunner, write_co
     assert result.stderr.splitlines() == [
         f"{path}:10:7: roles[0].contact.linkedin: warning: `channel: message`, but Dana "
         "Whitfield has no profile link: add `linkedin:` so the event links to where you send it"
+    ]
+
+
+def test_no_call_no_phone_warning(runner: CliRunner, write_config) -> None:
+    """Review finding: an email or message role without a phone was told "add one so the
+    call is one tap away" (beside the channel's own warning, or with a profile link that
+    is all a message needs)."""
+    no_phone = MINIMAL.replace('      phone: "+1 555 0100"\n', "")
+    path = write_config(no_phone + "    channel: email\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        0,
+        [
+            f"{path}:10:7: roles[0].contact.email: warning: `channel: email`, but Dana "
+            "Whitfield has no email: add `email:` so the drafted email has an address"
+        ],
+    )
+    linked = no_phone.replace(
+        "      timezone:", "      linkedin: https://www.linkedin.com/in/d\n      timezone:"
+    )
+    path.write_text(linked + "    channel: message\n")
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    path.write_text(linked)  # a call: the profile link is not a number to dial
+    result = runner.invoke(main, ["check", str(path), "--today", "2026-11-01"])
+    assert result.stderr.splitlines() == [
+        f"{path}:10:7: roles[0].contact: warning: Dana Whitfield has no phone or email: add "
+        "one so the call is one tap away"
     ]
 
 
@@ -863,3 +959,12 @@ def test_next_at_a_time_skipped_by_the_clock_change_says_when_it_really_is(
     assert "  new: follow-up, Sun 2027-03-14 03:30 America/Chicago\n" in out
     (call,) = [c for c in schedule(parse_config(path.read_bytes(), "r.yaml")) if c.kind == "next"]
     assert call.start.isoformat() == "2027-03-14T08:30:00+00:00"
+
+
+@pytest.mark.parametrize("text", ["a b", "it's", "ü.yaml", "/tmp/x-y_z.yaml", "", "$HOME", "a\nb"])
+def test_suggestions_quote_the_config_as_shlex_does(text: str) -> None:
+    import shlex
+
+    from runnerup.schedule import _shell_quote
+
+    assert _shell_quote(text) == shlex.quote(text)

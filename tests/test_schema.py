@@ -89,6 +89,29 @@ def test_schema_command_prints_it(runner: CliRunner, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == schema_text()
 
 
+def test_schema_o_replaces_only_a_schema(runner: CliRunner, tmp_path: Path) -> None:
+    """Review finding: `runnerup schema -o runnerup.yaml` replaced the config with the
+    schema, silently. An older schema is still refreshed; anything else is refused."""
+    config = tmp_path / "runnerup.yaml"
+    config.write_text(MINIMAL, encoding="utf-8")
+    other = tmp_path / "notes.json"
+    other.write_text('{"a": 1}\n', encoding="utf-8")
+    for target in (config, other):
+        result = runner.invoke(main, ["schema", "-o", str(target)])
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            f"error: {target}: exists and is not a JSON Schema; `runnerup schema -o` replaces "
+            "only a schema, never other data (such as a config): name another file\n",
+        )
+    assert config.read_text(encoding="utf-8") == MINIMAL
+    assert other.read_text(encoding="utf-8") == '{"a": 1}\n'
+    old = tmp_path / "runnerup.schema.json"
+    old.write_text('{"$schema": "https://json-schema.org/draft/2020-12/schema"}', "utf-8")
+    result = runner.invoke(main, ["schema", "-o", str(old)])
+    assert (result.exit_code, old.read_text(encoding="utf-8")) == (0, schema_text())
+
+
 # ----------------------------------------------------------------------- same keys
 
 # Where each section lives in a config, and how to put an unknown key `zzz` there.

@@ -115,6 +115,34 @@ def test_the_html_page_is_self_contained(runner: CliRunner, write_config, tmp_pa
     assert again.exit_code == 0 and out.read_text(encoding="utf-8") == html  # same bytes
 
 
+def test_html_onto_a_config_is_refused(runner: CliRunner, write_config, tmp_path: Path) -> None:
+    """Review finding: `stats --html runnerup.yaml` replaced the config with the page, as
+    `build -o` onto the config never may. Any config read, by any name or link."""
+    path = write_config(CONFIG)
+    other = write_config(CONFIG, name="other.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(other)
+    for target, configs in ((path, [path]), (link, [path, other])):
+        result = runner.invoke(main, ["stats", *map(str, configs), "--html", str(target)])
+        config = configs[-1]
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            f"error: {target}: is the config file {config} itself; name another file with --html\n",
+        )
+    assert path.read_text(encoding="utf-8") == other.read_text(encoding="utf-8")
+    assert "roles:" in path.read_text(encoding="utf-8")
+    ics = tmp_path / "runnerup.ics"  # build's memory: a typo must not cost it either
+    ics.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    result = runner.invoke(main, ["stats", str(path), "--html", str(ics)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {ics}: exists and is not an HTML page; --html replaces only a page, never "
+        "other data (such as the .ics): name another file\n",
+    )
+    assert ics.read_bytes() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+
 def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     """Width, height and rows of RGBA bytes of an 8-bit, non-interlaced PNG (what
     chromium writes), with the scanline filters undone: enough to look at colours."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from .config import OUTCOMES, Config, LogEntry, Role
 from .content import summary
-from .schedule import Call, plan_role
+from .schedule import NO_REPLY, Call, edit_command, plan_role
 
 OVERDUE_DAYS = 30
 """A missed call stays on the agenda this long, like a cancelled one in the calendar."""
@@ -62,10 +62,10 @@ def last_text(entry: LogEntry) -> str:
     return f"last: {OUTCOMES[entry.outcome]} on {entry.on.isoformat()}"
 
 
-def log_hint(role: Role) -> str:
+def log_hint(role: Role, config_path: str) -> str:
     """What to run after a missed touchpoint: the no-reply outcome of its channel."""
-    no_reply = {"call": "no-answer", "email": "emailed", "message": "messaged"}
-    return f"log it: runnerup log {role.id} {no_reply[role.settings.channel]} (or spoke)"
+    command = edit_command(config_path, f"log {role.id} {NO_REPLY[role.settings.channel]}")
+    return f"log it: {command} (or spoke)"
 
 
 @dataclass(frozen=True)

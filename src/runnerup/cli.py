@@ -148,6 +148,10 @@ class _Day(click.DateTime):
     def __init__(self) -> None:
         super().__init__(formats=["%Y-%m-%d"])
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """`YYYY-MM-DD` in --help, not click's `[%Y-%m-%d]`, which reads as strftime."""
+        return "YYYY-MM-DD"
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
@@ -164,7 +168,7 @@ today_option = click.option(
     "--today",
     type=_Day(),
     default=None,
-    help="Pretend today is this date (YYYY-MM-DD), for scripts and tests.",
+    help="Pretend today is this date, for scripts and tests.",
 )
 
 
@@ -428,7 +432,7 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
             line += f"  ({last_text(item.last)})"
         say(line, fg="red" if item.overdue else None)
         if item.overdue:
-            say(" " * (width + 2) + log_hint(item.call.role))
+            say(" " * (width + 2) + log_hint(item.call.role, cfg.path))
     for finished_item in done:
         say(f"done: {finished_item.text()}")
 
@@ -452,8 +456,25 @@ def schema(output: Path | None) -> None:
     if output is None:
         emit(text, nl=False)
         return
-    from .files import write_atomic
+    import json
 
+    from .errors import OutputError
+    from .files import FileRefused, read_regular, resolve_output, write_atomic
+
+    resolve_output(output)  # a device, a FIFO or a folder: refused, saying which
+    # Replace only a schema (an older one, to refresh it): never a config or other data
+    # that a mistyped -o names. A missing file is created.
+    try:
+        old = json.loads(read_regular(output, 16 * 1024 * 1024))
+    except FileNotFoundError:
+        old = {"$schema": None}
+    except (FileRefused, ValueError):
+        old = None
+    if not (isinstance(old, dict) and "$schema" in old):
+        raise OutputError(
+            f"{output}: exists and is not a JSON Schema; `runnerup schema -o` replaces only "
+            "a schema, never other data (such as a config): name another file"
+        )
     write_atomic(output, text.encode("utf-8"))
     say(f"wrote {output}")
 
@@ -503,7 +524,7 @@ def serve(
     """Serve the calendar by URL, to subscribe to from any calendar app.
 
     The feed is http://HOST:PORT/TOKEN/NAME.ics; every other path is 404. It rebuilds
-    when the config changes (changed events SEQUENCE + 1, removed ones cancelled) and
+    when the config changes (changed events SEQUENCE + 1, removed ones left out) and
     keeps serving the last good feed while the config has errors. See docs/subscribe.md.
     """
     import gc
@@ -792,6 +813,13 @@ edit_config_option = click.option(
     envvar="RUNNERUP_CONFIG",
     help="The config file to edit (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
 )
+read_config_option = click.option(
+    "-c",
+    "--config",
+    type=_FilePath(),
+    envvar="RUNNERUP_CONFIG",
+    help="The config file to read (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
+)
 role_id_argument = click.argument("role_id", metavar="ID", shell_complete=_complete_role_id)
 
 
@@ -1000,7 +1028,7 @@ def log_command(
 
 @main.command()
 @role_id_argument
-@edit_config_option
+@read_config_option
 @click.option(
     "--open",
     "open_",
@@ -1064,7 +1092,26 @@ def stats(
     from .config import load_config
     from .stats import collect, page, text
 
-    loaded = [load_config(p) for p in (list(configs) or [_config_path(None)])]
+    paths = list(configs) or [_config_path(None)]
+    if html is not None:
+        from .errors import OutputError
+        from .files import FileRefused, read_regular, refuse_config_as_output, resolve_output
+
+        for path in paths:  # before any output: a typo must not cost a config
+            refuse_config_as_output(html, path, "name another file with --html")
+        resolve_output(html)  # a device, a FIFO or a folder: refused, saying which
+        try:  # nor a calendar (the .ics is build's memory) or other data: only a page
+            head = read_regular(html, 64 * 1024 * 1024)[:64].lstrip().lower()
+        except FileNotFoundError:
+            head = b""
+        except FileRefused:
+            head = b"?"
+        if head and not head.startswith(b"<!doctype html"):
+            raise OutputError(
+                f"{html}: exists and is not an HTML page; --html replaces only a page, never "
+                "other data (such as the .ics): name another file"
+            )
+    loaded = [load_config(p) for p in paths]
     result = collect(loaded, _today(today, loaded[0].timezone))
     if html is not None:
         from .files import write_atomic

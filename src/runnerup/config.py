@@ -1456,7 +1456,9 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
         path = role.path
         if not role.open:
             continue
-        if not (role.contact.phone or role.contact.email):
+        channel = role.settings.channel
+        # Only a call needs a phone or email; email and message have their own warnings.
+        if channel == "call" and not (role.contact.phone or role.contact.email):
             out.append(
                 Problem(
                     config.path,
@@ -1467,7 +1469,6 @@ def config_warnings(config: Config, today: date) -> list[Problem]:
                     "warning",
                 )
             )
-        channel = role.settings.channel
         if channel == "email" and not role.contact.email:
             out.append(
                 Problem(

@@ -81,7 +81,9 @@ def draft(call: Call, config: Config) -> Draft:
 
 
 def prep_summary(call: Call) -> str:
-    return f"Prepare: call {call.role.contact.name} — {call.role.company}"
+    """Names the channel as the event's own summary does: an email is not a call."""
+    verb = _VERBS[call.role.settings.channel].lower()
+    return f"Prepare: {verb} {call.role.contact.name} — {call.role.company}"
 
 
 def alarm_text(call: Call, before: timedelta) -> str:
@@ -185,12 +187,14 @@ def _draft_lines(drafted: Draft, channel: str) -> list[str]:
 
 
 def prep_description(call: Call, your_zone: str) -> str:
+    noun = call.role.settings.channel  # call, email or message
+    to = "with" if noun == "call" else "to"
     return "\n".join(
         [
-            f"Prepare for the call with {call.role.contact.name} about the {call.role.title} role "
-            f"at {call.role.company}.",
-            f"The call: {_when(call.start, your_zone)}.",
-            "Reread the talking points in the call's event, and note one thing you can offer.",
+            f"Prepare for the {noun} {to} {call.role.contact.name} about the {call.role.title} "
+            f"role at {call.role.company}.",
+            f"The {noun}: {_when(call.start, your_zone)}.",
+            f"Reread the talking points in the {noun}'s event, and note one thing you can offer.",
         ]
     )
 

@@ -626,6 +626,12 @@ def pin_role(
         today = datetime.now(ZoneInfo(doc.config.timezone)).date()
     if not role.open:
         raise EditError(f"{role_id} is closed; set `status: open` before pinning a call")
+    ended = next((e for e in role.history if e.ends), None)
+    if ended is not None:  # a pin would change nothing: the log ended the role, as `log` says
+        raise EditError(
+            f"{role_id} ended with `{ended.outcome}` on {ended.on.isoformat()}, so it has no "
+            "calls to pin; to reopen it, edit that log entry by hand"
+        )
     if not isinstance(when, datetime):
         when = datetime.combine(when, role.settings.call_time)
     touch = _chosen_touch(doc.config, role, today, after, schedule)

@@ -139,19 +139,22 @@ def resolve_output(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def refuse_config_as_output(output: Path, config: Path) -> None:
+def refuse_config_as_output(
+    output: Path,
+    config: Path,
+    way_out: str = "name another file with -o (the default is the config's name with .ics)",
+) -> None:
     """Raise OutputError if writing `output` would replace the config itself (the same
     name, a symlink to it, or a hard link): `--force` is for a calendar another tool
-    wrote, and no flag should turn a typo into the loss of the config."""
+    wrote, and no flag should turn a typo into the loss of the config. Every output
+    named on a command line that also reads configs goes through here (build -o,
+    serve -o, stats --html)."""
     try:
         same = os.path.samefile(output, config)
     except (OSError, ValueError):  # either missing (or unreadable): not the same file
         return
     if same:
-        raise OutputError(
-            f"{output}: is the config file {config} itself; name another file with -o "
-            "(the default is the config's name with .ics)"
-        )
+        raise OutputError(f"{output}: is the config file {config} itself; {way_out}")
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:

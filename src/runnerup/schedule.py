@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -338,12 +339,37 @@ def holiday_name(day: date, country: str) -> str | None:
     return holiday_names(country, day.year).get(day)
 
 
+NO_REPLY = {"call": "no-answer", "email": "emailed", "message": "messaged"}
+"""The outcome to log for a touchpoint of each channel that got no reply."""
+
+
+def edit_command(config_path: str, args: str) -> str:
+    """`runnerup ARGS`, plus `-c PATH` when the edit commands would not find this config by
+    themselves ($RUNNERUP_CONFIG, else runnerup.yaml here): a suggestion must work pasted."""
+    default = os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml"
+    try:
+        same = os.path.samefile(config_path, default)
+    except (OSError, ValueError):
+        same = os.path.abspath(config_path) == os.path.abspath(default)
+    return f"runnerup {args}" + ("" if same else f" -c {_shell_quote(config_path)}")
+
+
+def _shell_quote(text: str) -> str:
+    """shlex.quote, without importing shlex on every `check` and `agenda` run (it pulls in
+    more than this needs: tests/test_startup.py)."""
+    if text and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in text):
+        return text
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
 def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
     """A call already in the past is worth a word: close the role or pin a new time."""
     out = []
     # Today's midnight in your zone, as an instant: one comparison per call.
     start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
     for call in calls:
+        log_args = f"log {call.role.id} {NO_REPLY[call.role.settings.channel]}"
+        pin_args = f"pin {call.role.id} WHEN --after '{call.touch.after.text}'"
         if call.start < start_of_today and call.kind != "planned":
             out.append(
                 Problem(
@@ -353,7 +379,7 @@ def past_warnings(config: Config, calls: list[Call], today: date) -> list[Proble
                     f"{call.role.path}.log",
                     f"the {call.label} with {call.role.contact.name} "
                     f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past: log "
-                    f"what happened (`runnerup log {call.role.id} no-answer`, or `spoke`)",
+                    f"what happened (`{edit_command(config.path, log_args)}`, or `spoke`)",
                     "warning",
                 )
             )
@@ -366,8 +392,8 @@ def past_warnings(config: Config, calls: list[Call], today: date) -> list[Proble
                     f"{call.role.path}.follow_up",
                     f"the {call.touch.after.label} call with {call.role.contact.name} "
                     f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past: close "
-                    f"the role (`runnerup close {call.role.id}`) or pin a new time "
-                    f"(`runnerup pin {call.role.id} WHEN --after '{call.touch.after.text}'`)",
+                    f"the role (`{edit_command(config.path, f'close {call.role.id}')}`) or pin "
+                    f"a new time (`{edit_command(config.path, pin_args)}`)",
                     "warning",
                 )
             )

@@ -14,7 +14,7 @@ STARTER = """\
 
 calendar:
   name: Runner-up follow-ups
-  timezone: {timezone}            # your IANA time zone
+  timezone: {timezone}# your IANA time zone
 
 defaults:
   follow_up: 90 days              # or a cadence: [30 days, 90 days]
@@ -50,7 +50,8 @@ GITATTRIBUTES_LINE = "*.ics -text"
 
 def starter_config(timezone: str, schema: str | None = None) -> str:
     """The starter text; with `schema`, a first line that points editors at that schema."""
-    text = STARTER.format(timezone=timezone)
+    # The comment lines up with the others (column 35) whatever the zone's length.
+    text = STARTER.format(timezone=(timezone + " ").ljust(22))
     return MODELINE.format(schema=schema) + text if schema else text
 
 
