@@ -10,7 +10,6 @@ from pathlib import Path
 from .config import LATEST, Config
 from .errors import OutputError
 from .files import FileRefused, read_regular
-from .files import write_atomic as write_atomic  # its old home; importers may use either
 from .ics import (
     MAX_SEQUENCE,
     Event,

@@ -368,33 +368,24 @@ def past_warnings(config: Config, calls: list[Call], today: date) -> list[Proble
     # Today's midnight in your zone, as an instant: one comparison per call.
     start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
     for call in calls:
+        if call.start >= start_of_today:
+            continue
         log_args = f"log {call.role.id} {NO_REPLY[call.role.settings.channel]}"
         pin_args = f"pin {call.role.id} WHEN --after '{call.touch.after.text}'"
-        if call.start < start_of_today and call.kind != "planned":
-            out.append(
-                Problem(
-                    config.path,
-                    call.touch.line or call.role.line,
-                    call.touch.column or call.role.column,
-                    f"{call.role.path}.log",
-                    f"the {call.label} with {call.role.contact.name} "
-                    f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past: log "
-                    f"what happened (`{edit_command(config.path, log_args)}`, or `spoke`)",
-                    "warning",
-                )
+        when = f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past"
+        if call.kind != "planned":  # a retry or a --next touchpoint: log what happened
+            key = f"{call.role.path}.log"
+            message = (
+                f"the {call.label} with {call.role.contact.name} {when}: log what happened "
+                f"(`{edit_command(config.path, log_args)}`, or `spoke`)"
             )
-        elif call.start < start_of_today:
-            out.append(
-                Problem(
-                    config.path,
-                    call.touch.line or call.role.line,
-                    call.touch.column or call.role.column,
-                    f"{call.role.path}.follow_up",
-                    f"the {call.touch.after.label} call with {call.role.contact.name} "
-                    f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past: close "
-                    f"the role (`{edit_command(config.path, f'close {call.role.id}')}`) or pin "
-                    f"a new time (`{edit_command(config.path, pin_args)}`)",
-                    "warning",
-                )
+        else:
+            key = f"{call.role.path}.follow_up"
+            message = (
+                f"the {call.touch.after.label} call with {call.role.contact.name} {when}: "
+                f"close the role (`{edit_command(config.path, f'close {call.role.id}')}`) or "
+                f"pin a new time (`{edit_command(config.path, pin_args)}`)"
             )
+        line, column = call.touch.line or call.role.line, call.touch.column or call.role.column
+        out.append(Problem(config.path, line, column, key, message, "warning"))
     return out
