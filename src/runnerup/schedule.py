@@ -363,7 +363,8 @@ def _shell_quote(text: str) -> str:
 
 
 def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
-    """A call already in the past is worth a word: close the role or pin a new time."""
+    """A call already in the past is worth a word: log what happened, close the role or
+    pin a new time."""
     out = []
     # Today's midnight in your zone, as an instant: one comparison per call.
     start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
