@@ -1,4 +1,4 @@
-"""The code stays ruff-clean: lint and format are checked with the rest of the suite."""
+"""The code stays ruff-clean and type-checked: lint, format and mypy run with the suite."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ def test_ruff(args: list[str]) -> None:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy() -> None:
+    """Types are checked with the pinned mypy and the settings in pyproject.toml."""
+    if importlib.util.find_spec("mypy") is None:
+        raise ToolMissing("mypy is not installed (pip install '.[test]')")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
