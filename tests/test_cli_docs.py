@@ -8,6 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from runnerup.cli import command as load_command
 from runnerup.cli import main
 from runnerup.config import KEYS
 from runnerup.docs import WIDTH, render
@@ -15,7 +16,7 @@ from runnerup.docs import WIDTH, render
 from .conftest import ROOT
 
 CLI_MD = ROOT / "docs" / "cli.md"
-COMMANDS = sorted(main.commands)
+COMMANDS = main.list_commands(click.Context(main))
 
 
 def section(name: str) -> str:
@@ -43,7 +44,7 @@ def test_each_section_is_exactly_the_commands_help(runner: CliRunner, name: str)
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_option_and_argument_is_documented(name: str) -> None:
-    command = main.commands[name]
+    command = load_command(name)
     text = section(name)
     assert re.search(rf"^  {name} ", section(""), re.M), f"{name} missing from the overview"
     for param in command.params:
@@ -65,7 +66,7 @@ def test_help_reads_well(runner: CliRunner, name: str) -> None:
     result = runner.invoke(main, [name, "--help"], terminal_width=WIDTH, prog_name="runnerup")
     assert result.exit_code == 0
     assert "%Y" not in result.stdout
-    for param in main.commands[name].params:
+    for param in load_command(name).params:
         if isinstance(param, click.Option) and param.name in {"today", "on", "decided"}:
             assert re.search(rf"^  {param.opts[0]} YYYY-MM-DD ", result.stdout, re.M), param
     words = " ".join(result.stdout.split())
@@ -111,9 +112,9 @@ def readme_commands_table() -> dict[str, str]:
 def test_every_command_is_in_the_readme_table() -> None:
     """A new command is listed where users look first, with what it does."""
     listed = readme_commands_table()
-    visible = [name for name in COMMANDS if not main.commands[name].hidden]
+    visible = [name for name in COMMANDS if not load_command(name).hidden]
     assert [name for name in visible if name not in listed] == []
-    assert [name for name in listed if name not in main.commands] == []
+    assert [name for name in listed if name not in COMMANDS] == []
 
 
 def test_every_option_in_the_readme_table_exists() -> None:
@@ -121,7 +122,7 @@ def test_every_option_in_the_readme_table_exists() -> None:
     for name, row in readme_commands_table().items():
         if not row.startswith(f"| `runnerup {name} "):
             continue  # a row naming several commands gives no options
-        opts = {o for p in main.commands[name].params for o in [*p.opts, *p.secondary_opts]}
+        opts = {o for p in load_command(name).params for o in [*p.opts, *p.secondary_opts]}
         for opt in re.findall(r"`(-[-a-z]+)", row.split(" | ", 1)[1]):
             assert opt in opts, f"README: runnerup {name} has no {opt}"
 
@@ -169,7 +170,7 @@ def test_every_environment_variable_is_documented() -> None:
     """Each variable the code reads (RUNNERUP_*, SOURCE_DATE_EPOCH, NO_COLOR, XDG_*) is
     explained somewhere a user reads: the README or docs/."""
     source = "".join(
-        p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "runnerup").glob("*.py"))
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "runnerup").rglob("*.py"))
     )
     names = set(re.findall(r"\"((?:RUNNERUP|XDG)_[A-Z_]+|SOURCE_DATE_EPOCH|NO_COLOR)\"", source))
     assert {"RUNNERUP_CONFIG", "NO_COLOR", "RUNNERUP_DEBUG"} <= names

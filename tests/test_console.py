@@ -160,7 +160,7 @@ def test_click_usage_errors_are_escaped(runner: CliRunner, tmp_path: Path) -> No
 def test_every_print_goes_through_the_output_layer() -> None:
     """No module but console.py calls click.echo/secho or print (docs.py is a build tool)."""
     offenders = []
-    for path in sorted((ROOT / "src" / "runnerup").glob("*.py")):
+    for path in sorted((ROOT / "src" / "runnerup").rglob("*.py")):
         if path.name in ("console.py", "docs.py"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

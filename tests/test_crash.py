@@ -36,7 +36,7 @@ def crashing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """`runnerup check` crashes; reports go to tmp_path/cache; returns that folder."""
     monkeypatch.delenv("RUNNERUP_DEBUG")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr("runnerup.report.check_file", boom)
+    monkeypatch.setattr("runnerup.check.check_file", boom)
     return tmp_path / "cache" / "runnerup" / "crashes"
 
 
@@ -52,7 +52,7 @@ def test_a_crash_is_a_paragraph_a_private_report_and_exit_3(crashing: Path, writ
     lines = result.stderr.splitlines()
     assert re.fullmatch(
         rf"runnerup {re.escape(__version__)} crashed: an unexpected ValueError in "
-        r"`runnerup check` at runnerup/cli\.py:\d+\.",
+        r"`runnerup check` at runnerup/cli/check\.py:\d+\.",
         lines[0],
     )
     assert lines[1:] == [
@@ -90,7 +90,7 @@ def test_the_test_suite_sees_a_crash(
 ) -> None:
     """Under RUNNERUP_DEBUG (set for every test) the exception itself comes out: the
     suite's runner raises it, and a plain CliRunner keeps it in result.exception."""
-    monkeypatch.setattr("runnerup.report.check_file", boom)
+    monkeypatch.setattr("runnerup.check.check_file", boom)
     path = str(write_config(MINIMAL))
     with pytest.raises(ValueError, match="Dana Whitfield"):
         runner.invoke(main, ["check", path])
@@ -105,7 +105,7 @@ def test_an_unexpected_os_error_is_one_line_and_exit_1(
     def refused(*args: object) -> None:
         raise PermissionError(13, "Permission denied", "/srv/calendar.ics")
 
-    monkeypatch.setattr("runnerup.report.check_file", refused)
+    monkeypatch.setattr("runnerup.check.check_file", refused)
     result = CliRunner().invoke(main, ["check", str(write_config(MINIMAL))])
     assert (result.exit_code, result.stderr) == (
         1,
@@ -121,10 +121,10 @@ def test_a_caller_that_asks_for_exceptions_gets_them(crashing: Path, write_confi
 
 
 PROBE = """
-import runnerup.report
+import runnerup.check
 def boom(*args):
     raise ValueError({secret!r})
-runnerup.report.check_file = boom
+runnerup.check.check_file = boom
 from runnerup.cli import main
 main()
 """

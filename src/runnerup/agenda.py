@@ -1,14 +1,18 @@
-"""What is coming up: the calls ahead, soonest first, and those you may have missed."""
+"""What is coming up: the calls ahead, soonest first, and those you may have missed, as
+the lines and the JSON data `runnerup agenda` prints. Returns text; never prints.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
+from typing import NamedTuple
 
-from .config import OUTCOMES, Config, LogEntry, Role
+from .config import Config, LogEntry, Role
+from .console import plural
 from .content import summary
-from .schedule import NO_REPLY, Call, edit_command, plan_role
+from .outcomes import OUTCOMES
+from .schedule import NO_REPLY, Call, edit_command, plan_role, zone_info
 
 OVERDUE_DAYS = 30
 """A missed call stays on the agenda this long, like a cancelled one in the calendar."""
@@ -26,7 +30,7 @@ class Item:
 
     def as_dict(self) -> dict[str, object]:
         call, role, last = self.call, self.call.role, self.last
-        yours = call.start.astimezone(ZoneInfo(self.your_zone))
+        yours = call.start.astimezone(zone_info(self.your_zone))
         theirs = call.local_start
         return {
             "role": role.id,
@@ -79,8 +83,7 @@ class Done:
         role = self.call.role
         return (
             f"{role.contact.name} — {role.company}: the {self.call.touch.after.label} "
-            f"follow-up is done after {self.call.attempt} "
-            f"tr{'y' if self.call.attempt == 1 else 'ies'} without a reply "
+            f"follow-up is done after {plural(self.call.attempt, 'try', 'tries')} without a reply "
             f"({last_text(self.entry)})"
         )
 
@@ -105,7 +108,7 @@ def agenda(
     calls: list[Call], today: date, your_zone: str, *, everything: bool = False
 ) -> list[Item]:
     """Calls from `today` on, plus overdue ones of the last 30 days (all with `everything`)."""
-    zone = ZoneInfo(your_zone)
+    zone = zone_info(your_zone)
     items = []
     for call in calls:
         days = (call.start.astimezone(zone).date() - today).days
@@ -121,4 +124,44 @@ def when_text(days: int) -> str:
         return "tomorrow"
     if days > 0:
         return f"in {days} days"
-    return f"OVERDUE {-days} day{'s' if days < -1 else ''}"
+    return f"OVERDUE {plural(-days, 'day')}"
+
+
+def as_json(items: list[Item]) -> list[dict[str, object]]:
+    """`agenda --json`: each item's data."""
+    return [item.as_dict() for item in items]
+
+
+class Line(NamedTuple):
+    """One line of `runnerup agenda`; an overdue call's line is shown in red."""
+
+    text: str
+    overdue: bool = False
+
+
+def text_lines(
+    config: Config, items: list[Item], today: date, *, everything: bool = False
+) -> list[Line]:
+    """`runnerup agenda`: each call ahead (then what to log after a missed one), then the
+    touchpoints whose tries ran out."""
+    done = finished(config, today, everything=everything)
+    lines = []
+    if not items:
+        lines.append(Line("nothing coming up: no open roles with calls ahead"))
+    zone = zone_info(config.timezone)
+    width = max((len(when_text(i.days_left)) for i in items), default=0)
+    for item in items:
+        local = item.call.start.astimezone(zone)
+        when = when_text(item.days_left).ljust(width)
+        line = f"{when}  {local:%a %Y-%m-%d %H:%M}  {summary(item.call)}"
+        contact = item.call.role.contact
+        reach = contact.phone or contact.email
+        if reach:
+            line += f"  [{reach}]"
+        if item.last is not None:
+            line += f"  ({last_text(item.last)})"
+        lines.append(Line(line, item.overdue))
+        if item.overdue:
+            lines.append(Line(" " * (width + 2) + log_hint(item.call.role, config.path)))
+    lines += [Line(f"done: {finished_item.text()}") for finished_item in done]
+    return lines

@@ -1,15 +1,19 @@
-"""`runnerup check`: everything wrong with a config, and everything worth a second look."""
+"""The report of `runnerup check` and all its warnings: everything wrong with a config,
+everything worth a second look, and their formats (summary, JSON, GitHub annotations).
+
+Returns text and data; never prints and never exits (cli/check.py does).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .config import Config, config_warnings, load_config
+from .console import plural
 from .errors import ConfigError, Problem
-from .schedule import past_warnings, schedule
+from .schedule import NO_REPLY, Call, edit_command, schedule, to_utc, zone_info
 
 
 @dataclass
@@ -30,11 +34,11 @@ class Report:
     def summary(self) -> str:
         if self.errors:
             return (
-                f"{self.file}: {_count(len(self.errors), 'error')}, "
-                f"{_count(len(self.warnings), 'warning')}"
+                f"{self.file}: {plural(len(self.errors), 'error')}, "
+                f"{plural(len(self.warnings), 'warning')}"
             )
-        return f"{self.file}: ok: {_count(self.roles, 'role')}, {_count(self.calls, 'call')}" + (
-            f", {_count(len(self.warnings), 'warning')}" if self.warnings else ""
+        return f"{self.file}: ok: {plural(self.roles, 'role')}, {plural(self.calls, 'call')}" + (
+            f", {plural(len(self.warnings), 'warning')}" if self.warnings else ""
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -47,8 +51,32 @@ class Report:
         }
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def reports_dict(reports: list[Report]) -> dict[str, object]:
+    """`check --format json`: the totals, then each file's report."""
+    return {
+        "ok": not any(r.errors for r in reports),
+        "errors": sum(len(r.errors) for r in reports),
+        "warnings": sum(len(r.warnings) for r in reports),
+        "files": [r.as_dict() for r in reports],
+    }
+
+
+def github_annotation(problem: Problem) -> str:
+    """`check --format github`: one problem as a GitHub Actions workflow command, its
+    text escaped so that no value can end the command or start another."""
+
+    def clean(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return clean(text).replace(":", "%3A").replace(",", "%2C")
+
+    level = "warning" if problem.severity == "warning" else "error"
+    title = f"runnerup: {problem.path}" if problem.path else "runnerup"
+    return (
+        f"::{level} file={prop(problem.file)},line={problem.line},col={problem.column},"
+        f"title={prop(title)}::{clean(problem.message)}"
+    )
 
 
 def check_file(path: Path, today: date | None) -> Report:
@@ -72,7 +100,7 @@ def _warnings(config: Config, today: date | None, *, complete: bool = True) -> l
     """What is allowed but probably not meant, in a valid config or (not `complete`) in
     the valid roles of a config with errors."""
     if today is None:
-        today = datetime.now(ZoneInfo(config.timezone)).date()
+        today = datetime.now(zone_info(config.timezone)).date()
     calls = schedule(config)
     warnings = config_warnings(config, today) + past_warnings(config, calls, today)
     if complete and not config.roles:
@@ -87,3 +115,33 @@ def _warnings(config: Config, today: date | None, *, complete: bool = True) -> l
             )
         )
     return warnings
+
+
+def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
+    """A call already in the past is worth a word: log what happened, close the role or
+    pin a new time."""
+    out = []
+    # Today's midnight in your zone, as an instant: one comparison per call.
+    start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
+    for call in calls:
+        if call.start >= start_of_today:
+            continue
+        log_args = f"log {call.role.id} {NO_REPLY[call.role.settings.channel]}"
+        pin_args = f"pin {call.role.id} WHEN --after '{call.touch.after.text}'"
+        when = f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past"
+        if call.kind != "planned":  # a retry or a --next touchpoint: log what happened
+            key = f"{call.role.path}.log"
+            message = (
+                f"the {call.label} with {call.role.contact.name} {when}: log what happened "
+                f"(`{edit_command(config.path, log_args)}`, or `spoke`)"
+            )
+        else:
+            key = f"{call.role.path}.follow_up"
+            message = (
+                f"the {call.touch.after.label} call with {call.role.contact.name} {when}: "
+                f"close the role (`{edit_command(config.path, f'close {call.role.id}')}`) or "
+                f"pin a new time (`{edit_command(config.path, pin_args)}`)"
+            )
+        line, column = call.touch.line or call.role.line, call.touch.column or call.role.column
+        out.append(Problem(config.path, line, column, key, message, "warning"))
+    return out

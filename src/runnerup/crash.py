@@ -96,13 +96,14 @@ def paragraph(exc: BaseException, command: str | None, saved: Path | str) -> lis
 
 
 def _where(tb: TracebackType | None) -> str | None:
-    """The innermost line of runnerup's own code in the traceback, as `runnerup/x.py:N`."""
+    """The innermost line of runnerup's own code in the traceback, as `runnerup/x.py:N`
+    (or `runnerup/cli/x.py:N` in a subpackage)."""
     package = Path(__file__).resolve().parent
     found = None
     for frame, line in traceback.walk_tb(tb):
         path = Path(frame.f_code.co_filename).resolve()
-        if path.parent == package:
-            found = f"runnerup/{path.name}:{line}"
+        if path.is_relative_to(package):
+            found = f"runnerup/{path.relative_to(package).as_posix()}:{line}"
     return found
 
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .config import Config, Role, Touch, derive_id, parse_config
+from .config import Config, Role, Touch, parse_config
 from .durations import Offset, ValueProblem, parse_offset
 from .errors import ConfigError, RunnerupError
 from .files import locked, write_atomic
@@ -862,48 +862,6 @@ def add_role(text: str, filename: str, new: NewRole) -> Edited:
 
     config = _validated(doc, new_text, role=None, effect=effect)
     return Edited(new_text, f"added {config.roles[-1].id} to {filename}")
-
-
-# --------------------------------------------------------------------------- completion
-
-
-def role_ids(path: Path, *, open_only: bool = True) -> list[tuple[str, str]]:
-    """(id, "Company — Title") of the roles in a config, for shell completion.
-
-    Best effort, never raising: a config with errors still offers the ids it can tell.
-    """
-    try:
-        data = read_config_bytes(path)
-    except Exception:
-        return []
-    try:
-        config = parse_config(data, str(path), system_zone="UTC")
-    except Exception:
-        return _ids_from_tree(data, str(path))
-    return [(r.id, f"{r.company} — {r.title}") for r in config.roles if r.open or not open_only]
-
-
-def _ids_from_tree(data: bytes, filename: str) -> list[tuple[str, str]]:
-    try:
-        tree = parse_yaml(data, filename)
-    except Exception:
-        return []
-    items = tree.items if tree.kind == "seq" else []
-    if tree.kind == "map" and "roles" in tree.entries:
-        items = tree.entries["roles"][1].items
-    out: list[tuple[str, str]] = []
-    for item in items:
-        entries = {k: v.text for k, (_, v) in item.entries.items() if v.kind == "scalar"}
-        company, title = entries.get("company", "").strip(), entries.get("title", "").strip()
-        role_id = entries.get("id", "").strip()
-        if not role_id:
-            try:
-                decided = date.fromisoformat(entries.get("decided", "").strip())
-            except ValueError:
-                continue
-            role_id = derive_id(company, title, decided)
-        out.append((role_id, f"{company} — {title}".strip(" —")))
-    return out
 
 
 # --------------------------------------------------------------------------- log

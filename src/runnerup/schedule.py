@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 try:  # CPython's own SHA-1; hashlib's loads OpenSSL, which costs more than the hashing
@@ -15,7 +15,6 @@ except ImportError:  # pragma: no cover - a Python built without it
 
 from .config import RETRY_OUTCOMES, Config, LogEntry, Role, Touch
 from .durations import Offset
-from .errors import Problem
 from .lookups import holiday_names
 
 UTC = timezone.utc
@@ -360,33 +359,3 @@ def _shell_quote(text: str) -> str:
     if text and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in text):
         return text
     return "'" + text.replace("'", "'\"'\"'") + "'"
-
-
-def past_warnings(config: Config, calls: list[Call], today: date) -> list[Problem]:
-    """A call already in the past is worth a word: log what happened, close the role or
-    pin a new time."""
-    out = []
-    # Today's midnight in your zone, as an instant: one comparison per call.
-    start_of_today = to_utc(datetime.combine(today, time()), config.timezone)
-    for call in calls:
-        if call.start >= start_of_today:
-            continue
-        log_args = f"log {call.role.id} {NO_REPLY[call.role.settings.channel]}"
-        pin_args = f"pin {call.role.id} WHEN --after '{call.touch.after.text}'"
-        when = f"({call.local_start:%Y-%m-%d %H:%M} {call.zone}) is already past"
-        if call.kind != "planned":  # a retry or a --next touchpoint: log what happened
-            key = f"{call.role.path}.log"
-            message = (
-                f"the {call.label} with {call.role.contact.name} {when}: log what happened "
-                f"(`{edit_command(config.path, log_args)}`, or `spoke`)"
-            )
-        else:
-            key = f"{call.role.path}.follow_up"
-            message = (
-                f"the {call.touch.after.label} call with {call.role.contact.name} {when}: "
-                f"close the role (`{edit_command(config.path, f'close {call.role.id}')}`) or "
-                f"pin a new time (`{edit_command(config.path, pin_args)}`)"
-            )
-        line, column = call.touch.line or call.role.line, call.touch.column or call.role.column
-        out.append(Problem(config.path, line, column, key, message, "warning"))
-    return out
