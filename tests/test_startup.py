@@ -80,6 +80,10 @@ EVERYDAY_BASE = (
 )
 
 
+CLI_SHARED = ("runnerup.cli.errors", "runnerup.cli.options", "runnerup.cli.complete")
+"""What every command module of cli/ shares: error translation, options, completion."""
+
+
 def top_level_modules(code: str) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", f"{code}\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
@@ -113,4 +117,8 @@ def test_everyday_commands_import_only_what_they_need(
     assert "holidays" in first  # the probe can see it
     extra = loaded_after(*args) - top_level_modules(EVERYDAY_BASE) - {"runnerup"}
     assert extra == set()
-    assert "runnerup.web" not in modules_after(*args)  # the feed server: `serve` only
+    modules = modules_after(*args)
+    assert "runnerup.web" not in modules  # the feed server: `serve` only
+    # cli/ loads the command that runs, not the others (cli/__init__.py's COMMANDS)
+    commands = {m for m in modules if m.startswith("runnerup.cli.")}
+    assert commands == {f"runnerup.cli.{command[0]}", *CLI_SHARED}

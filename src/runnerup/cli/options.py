@@ -5,14 +5,18 @@ to read or edit, the role id (with shell completion). Parsing only: no I/O, no p
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .. import DEFAULT_CONFIG
 from .complete import complete_role_id
+
+FC = TypeVar("FC", bound=Callable[..., Any])
+"""A command function (or command) that an option decorates."""
 
 if TYPE_CHECKING:  # generic in click's annotations (8.2+), not at run time in 8.1
     _WhenBase = click.ParamType[datetime | date]
@@ -133,18 +137,17 @@ class When(_WhenBase):
             )
 
 
-edit_config_option = click.option(
-    "-c",
-    "--config",
-    type=FilePath(),
-    envvar="RUNNERUP_CONFIG",
-    help="The config file to edit (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
-)
-read_config_option = click.option(
-    "-c",
-    "--config",
-    type=FilePath(),
-    envvar="RUNNERUP_CONFIG",
-    help="The config file to read (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
-)
+def _config_option(verb: str) -> Callable[[FC], FC]:
+    """`-c/--config`, the config file the command will `verb`."""
+    return click.option(
+        "-c",
+        "--config",
+        type=FilePath(),
+        envvar="RUNNERUP_CONFIG",
+        help=f"The config file to {verb} (default: $RUNNERUP_CONFIG, else runnerup.yaml).",
+    )
+
+
+edit_config_option = _config_option("edit")
+read_config_option = _config_option("read")
 role_id_argument = click.argument("role_id", metavar="ID", shell_complete=complete_role_id)
