@@ -1,5 +1,5 @@
 """`runnerup build`: write the .ics (or stdout) under its lock, and say what changed.
-The events and their memory come from build.py; a config that fails writes nothing.
+The events and their memory come from build.py (never made here); a failing config writes nothing.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`runnerup check`: print every problem of each config, as text, JSON or annotations.
-The report and its formats come from check.py; errors exit 1, warnings alone 0.
+The report and its formats come from check.py (never made here); errors exit 1, warnings 0.
 """
 
 from __future__ import annotations

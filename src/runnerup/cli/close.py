@@ -1,4 +1,5 @@
-"""`runnerup close`: close a role in the config. The edit itself is edit.py's."""
+"""`runnerup close`: close a role in the config. The edit itself is edit.py's; this
+module only calls it and prints what changed."""
 
 from __future__ import annotations
 

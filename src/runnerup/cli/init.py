@@ -1,5 +1,5 @@
 """`runnerup init`: write the starter config, its JSON Schema and a .gitattributes line.
-Checks every refusal before the first write; the texts themselves come from starter.py.
+Checks every refusal before the first write; the texts come from starter.py, never from here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`runnerup schema`: print the config's JSON Schema, or write it where only a schema was.
-The schema itself comes from schema.py.
+The schema itself comes from schema.py; this module never builds or edits it.
 """
 
 from __future__ import annotations
