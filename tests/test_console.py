@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
-from runnerup.console import escape
+from runnerup.console import escape, plural
 from runnerup.edit import EditError
 
 from .conftest import MINIMAL, ROOT
@@ -155,6 +155,12 @@ def test_click_usage_errors_are_escaped(runner: CliRunner, tmp_path: Path) -> No
         f"Error: {tmp_path}/x\\x1b]0;t\\x07.yaml already exists; pass --force to overwrite "
         "it, or name another file\n"
     )
+
+
+def test_plural_is_one_word_for_one_and_the_plural_for_any_other_count() -> None:
+    """The one way counts are written in runnerup's own text (console.plural)."""
+    assert [plural(n, "error") for n in (0, 1, 2)] == ["0 errors", "1 error", "2 errors"]
+    assert [plural(n, "try", "tries") for n in (1, 3)] == ["1 try", "3 tries"]
 
 
 def test_every_print_goes_through_the_output_layer() -> None:
