@@ -113,4 +113,4 @@ def test_everyday_commands_import_only_what_they_need(
     assert "holidays" in first  # the probe can see it
     extra = loaded_after(*args) - top_level_modules(EVERYDAY_BASE) - {"runnerup"}
     assert extra == set()
-    assert "runnerup.web" not in modules_after(*args)  # the feed server: `serve` only
+    assert "runnerup.feed" not in modules_after(*args)  # the feed server: `serve` only

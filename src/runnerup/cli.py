@@ -528,20 +528,13 @@ def serve(
     keeps serving the last good feed while the config has errors. See docs/subscribe.md.
     """
     import gc
-    import logging
-    import signal
 
     gc.enable()  # paused for one-shot commands (gcpause.py); a server needs it
 
+    from .feed.server import serve_feed
+    from .feed.token import saved_token, token_folder, token_problem
+    from .feed.wsgi import FeedApp
     from .files import refuse_config_as_output
-    from .web import (
-        RedactToken,
-        create_feed_server,
-        make_app,
-        saved_token,
-        token_folder,
-        token_problem,
-    )
 
     path = _config_path(config)
     if output is not None:
@@ -564,37 +557,21 @@ def serve(
             f"{'generated a token and saved it in' if created else 'using the token saved in'} "
             f"{folder / 'token'}: restarts keep the URL; delete the file for a new one"
         )
-    app = make_app(path, token, output, privacy, force=force)
-    for name in ("waitress", "waitress.queue"):
-        logging.getLogger(name).addFilter(RedactToken(token))
-    # "Task queue depth is N" on every short burst says nothing a user can act on
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    try:
-        server = create_feed_server(app, host, port)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise RunnerupError(f"cannot listen on {host}:{port}: {reason}") from None
-    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl+C
-    shown = f"[{host}]" if ":" in host else host
-    where = f"{shown}:{getattr(server, 'effective_port', port)}"
-    events = app.feed.events
-    try:
-        for line in _subscribe_lines(where, token, app.name, app.calendar_name(), token_note):
+
+    secret: str = token  # for `ready`, which sees `token` as str | None
+
+    def ready(app: FeedApp, where: str) -> None:
+        events = app.state.feed.events
+        calendar = app.state.calendar_name()
+        for line in _subscribe_lines(where, secret, app.name, calendar, token_note):
             say(line)
         say(
             f"serving {path} ({events} event{'' if events == 1 else 's'}, privacy {privacy}); "
             "it rebuilds when the file changes. Ctrl+C stops."
         )
-        server.run()  # returns on KeyboardInterrupt
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+
+    serve_feed(path, token, output, privacy, host, port, force=force, ready=ready)
     say("stopped")
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _subscribe_lines(
@@ -769,8 +746,6 @@ def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: st
     from click.shell_completion import CompletionItem
 
     try:
-        from .edit import role_ids
-
         path = _config_path(ctx.params.get("config"))
         return [
             CompletionItem(i, help=escape(h))
@@ -779,6 +754,51 @@ def _complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: st
         ]
     except Exception:
         return []
+
+
+def role_ids(path: Path, *, open_only: bool = True) -> list[tuple[str, str]]:
+    """(id, "Company — Title") of the roles in a config, for shell completion.
+
+    Best effort, never raising: a config with errors still offers the ids it can tell.
+    """
+    from .config import parse_config
+    from .source import read_config_bytes
+
+    try:
+        data = read_config_bytes(path)
+    except Exception:
+        return []
+    try:
+        config = parse_config(data, str(path), system_zone="UTC")
+    except Exception:
+        return _ids_from_tree(data, str(path))
+    return [(r.id, f"{r.company} — {r.title}") for r in config.roles if r.open or not open_only]
+
+
+def _ids_from_tree(data: bytes, filename: str) -> list[tuple[str, str]]:
+    from .config import derive_id
+    from .source import parse_yaml
+
+    try:
+        tree = parse_yaml(data, filename)
+    except Exception:
+        return []
+    items = tree.items if tree.kind == "seq" else []
+    if tree.kind == "map" and "roles" in tree.entries:
+        items = tree.entries["roles"][1].items
+    out: list[tuple[str, str]] = []
+    for item in items:
+        entries = {k: v.text for k, (_, v) in item.entries.items() if v.kind == "scalar"}
+        company, title = entries.get("company", "").strip(), entries.get("title", "").strip()
+        role_id = entries.get("id", "").strip()
+        if not role_id:
+            try:
+                decided = date.fromisoformat(entries.get("decided", "").strip())
+            except ValueError:
+                continue
+            role_id = derive_id(company, title, decided)
+        out.append((role_id, f"{company} — {title}".strip(" —")))
+    return out
 
 
 class _When(click.ParamType):
@@ -864,7 +884,7 @@ def add(config: Path | None, **fields: Any) -> None:
     options (and then for an email and phone, which you may skip). The edited file is
     validated before it is written, atomically.
     """
-    from .edit import NewRole, add_role, edit_file
+    from .edit.ops import NewRole, add_role, edit_file
 
     path = _config_path(config)
     interactive = any(fields[k] is None for k in ("company", "title", "decided", "contact"))
@@ -899,7 +919,7 @@ def close(role_id: str, config: Path | None, note: str | None) -> None:
     Only that key (and notes, with --note) changes; comments, order, quoting and blank
     lines stay as they were.
     """
-    from .edit import close_role, edit_file
+    from .edit.ops import close_role, edit_file
 
     result = edit_file(_config_path(config), lambda t, n: close_role(t, n, role_id, note))
     say(result.message)
@@ -928,7 +948,7 @@ def pin(
     call time. The next call is the first one not yet past; a role that inherits its
     follow-ups from defaults gets its own `follow_up:` with that touchpoint pinned.
     """
-    from .edit import edit_file, pin_role
+    from .edit.ops import edit_file, pin_role
 
     day = today.date() if today else None
     result = edit_file(_config_path(config), lambda t, n: pin_role(t, n, role_id, when, day, after))
@@ -1002,7 +1022,7 @@ def log_command(
     when to try again), offer or declined (the role ends). The entry is appended to the
     role's `log:` as one line; nothing else in the file changes.
     """
-    from .edit import NewEntry, edit_file, log_role
+    from .edit.ops import NewEntry, edit_file, log_role
     from .outcomes import ENDING_OUTCOMES
 
     if next_ is not None and outcome in ENDING_OUTCOMES:
@@ -1043,7 +1063,7 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     """
     from .config import load_config
     from .content import draft as drafted
-    from .edit import EditError, role_ids
+    from .edit.text import EditError
     from .schedule import schedule
 
     path = _config_path(config)
