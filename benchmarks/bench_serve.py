@@ -110,7 +110,7 @@ def serve_baseline(body_file: str, etag: str) -> None:
     """Child process: waitress with runnerup's settings, serving the trivial app."""
     import logging
 
-    from runnerup.web import create_feed_server
+    from runnerup.feed.server import create_feed_server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as `runnerup serve` does
     server = create_feed_server(

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from runnerup.cli import main
 from runnerup.console import escape, plural
-from runnerup.edit import EditError
+from runnerup.edit.text import EditError
 
 from .conftest import MINIMAL, ROOT
 
@@ -137,7 +137,7 @@ def test_an_errors_details_are_lines_of_their_own(
     def refuse(*args: object) -> None:
         raise EditError("the edit would leave c.yaml invalid:", details=["  c.yaml:1:1: a\nb"])
 
-    monkeypatch.setattr("runnerup.edit.edit_file", refuse)
+    monkeypatch.setattr("runnerup.edit.ops.edit_file", refuse)
     result = runner.invoke(main, ["close", "acme-spm", "-c", str(write_config(MINIMAL))])
     assert (result.exit_code, result.stderr) == (
         1,

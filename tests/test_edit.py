@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from runnerup.cli import main
 from runnerup.config import parse_config
-from runnerup.edit import EditError, NewRole, add_role, close_role, pin_role, scalar
+from runnerup.edit.ops import NewRole, add_role, close_role, pin_role
+from runnerup.edit.text import EditError, scalar
 from runnerup.errors import ConfigError
 from runnerup.starter import starter_config
 
@@ -573,7 +574,7 @@ def test_a_merged_notes_value_is_extended_in_the_role_itself() -> None:
 
 
 def test_an_edit_that_changes_anything_else_is_refused() -> None:
-    from runnerup.edit import _Doc, _validated
+    from runnerup.edit.ops import _Doc, _validated
 
     doc = _Doc(SHARED, "f")
     changed = SHARED.replace("&c {name: C}", "&c {name: D}") + "    status: closed\n"

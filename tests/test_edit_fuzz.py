@@ -4,7 +4,7 @@ Random values (control characters, quotes, line separators, YAML indicators) are
 to the test configs written with each line break YAML knows. Every edit must either be
 refused with a reason, or give a file that parses to exactly the intended change: the
 new value as given, every other value and every comment as it was. The expectation is
-computed here from the parsed files, independently of edit.py's own checks.
+computed here from the parsed files, independently of edit/ops.py's own checks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runnerup.config import parse_config
-from runnerup.edit import EditError, NewRole, add_role, close_role, pin_role
+from runnerup.edit.ops import NewRole, add_role, close_role, pin_role
+from runnerup.edit.text import EditError
 from runnerup.source import parse_yaml
 
 from .conftest import SAMPLE
@@ -66,7 +67,7 @@ def comments(text: str) -> list[str]:
 
 
 def refused_for_a_reason(exc: EditError) -> None:
-    """A refusal names a reason; edit.py's own safety net must never be what caught it."""
+    """A refusal names a reason; edit/ops.py's own safety net must never be what caught it."""
     assert "please report" not in str(exc)
 
 

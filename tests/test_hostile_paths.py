@@ -41,7 +41,7 @@ def test_output_onto_the_config_is_refused_even_with_force(
         def no_server(*args: object, **kwargs: object) -> None:
             raise AssertionError("serve started although -o names the config")
 
-        monkeypatch.setattr("runnerup.web.create_feed_server", no_server)
+        monkeypatch.setattr("runnerup.feed.server.create_feed_server", no_server)
     result = runner.invoke(main, args)
     assert result.exit_code == 1
     assert result.stderr == _message(str(out), config)

@@ -118,7 +118,7 @@ def test_everyday_commands_import_only_what_they_need(
     extra = loaded_after(*args) - top_level_modules(EVERYDAY_BASE) - {"runnerup"}
     assert extra == set()
     modules = modules_after(*args)
-    assert "runnerup.web" not in modules  # the feed server: `serve` only
+    assert "runnerup.feed" not in modules  # the feed server: `serve` only
     # cli/ loads the command that runs, not the others (cli/__init__.py's COMMANDS)
     commands = {m for m in modules if m.startswith("runnerup.cli.")}
     assert commands == {f"runnerup.cli.{command[0]}", *CLI_SHARED}

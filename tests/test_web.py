@@ -31,13 +31,17 @@ from click.testing import CliRunner
 from waitress import wasyncore
 from waitress.server import create_server
 
-from runnerup import web
 from runnerup.build import build_now, render
 from runnerup.cli import main
 from runnerup.config import Config, load_config, parse_config
-from runnerup.errors import ConfigError, OutputError
+from runnerup.errors import ConfigError, OutputError, RunnerupError
+from runnerup.feed import server as feed_server
+from runnerup.feed import state as feed_state
+from runnerup.feed import view as feed_views
+from runnerup.feed import wsgi as feed_wsgi
+from runnerup.feed.token import RedactToken, saved_token, token_folder
+from runnerup.feed.wsgi import FeedApp, feed_name, make_app
 from runnerup.ics import unfold
-from runnerup.web import FeedApp, RedactToken, feed_name, make_app, saved_token
 
 from .conftest import EPOCH, MINIMAL, SAMPLE, WriteConfig
 
@@ -74,7 +78,7 @@ def serving(app: FeedApp, *, tuned: bool = False) -> Iterator[Client]:
     """Run `app` on waitress on a free loopback port, in a thread, for one `with` block;
     `tuned`: with the options `runnerup serve` uses, else waitress's defaults."""
     if tuned:
-        server = web.create_feed_server(app, "127.0.0.1", 0)
+        server = feed_server.create_feed_server(app, "127.0.0.1", 0)
     else:
         server = create_server(app, host="127.0.0.1", port=0, ident="")
     stop = threading.Event()
@@ -294,11 +298,11 @@ def test_app_from_env_for_wsgi_servers(
     path = write_config(MINIMAL)
     monkeypatch.setenv("RUNNERUP_CONFIG", str(path))
     monkeypatch.setenv("RUNNERUP_PRIVACY", "busy")
-    with pytest.raises(web.RunnerupError, match="set RUNNERUP_TOKEN"):
-        web.app_from_env()
+    with pytest.raises(RunnerupError, match="set RUNNERUP_TOKEN"):
+        feed_wsgi.app_from_env()
     monkeypatch.setenv("RUNNERUP_TOKEN", TOKEN)
-    app = web.app_from_env()
-    assert (app.path, app.privacy) == (f"/{TOKEN}/runnerup.ics", "busy")
+    app = feed_wsgi.app_from_env()
+    assert (app.path, app.state.privacy) == (f"/{TOKEN}/runnerup.ics", "busy")
 
 
 @pytest.mark.parametrize("token", ["", "a b", "a/b", "50%", "x?y", "tab\there"])
@@ -317,13 +321,13 @@ def test_token_is_compared_through_digests_in_constant_time(
 ) -> None:
     app = app_for(write_config(MINIMAL))
     calls: list[tuple[int, int]] = []
-    real = web.hmac.compare_digest
+    real = feed_wsgi.hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((len(a), len(b)))
         return real(a, b)
 
-    monkeypatch.setattr(web.hmac, "compare_digest", spy)
+    monkeypatch.setattr(feed_wsgi.hmac, "compare_digest", spy)
     assert app.is_feed_path(app.path)
     assert not app.is_feed_path("/x")
     assert not app.is_feed_path(app.path + "x" * 1000)
@@ -351,9 +355,9 @@ def test_token_never_reaches_a_log_or_stderr(
             with socket.create_connection(("127.0.0.1", client.port), timeout=5) as raw:
                 raw.sendall(f"GET {app.path} HTTP/1.1\r\nHost: x\r\n".encode())
             path.write_text(MINIMAL + "    notes: edited\n", encoding="utf-8")
-            monkeypatch.setattr(web, "render", _boom)
+            monkeypatch.setattr(feed_state, "render", _boom)
             assert client.request()[0] == 200  # a failing rebuild keeps the last feed
-            monkeypatch.setattr(web, "_not_modified", _boom)
+            monkeypatch.setattr(feed_wsgi, "_not_modified", _boom)
             assert client.request()[0] == 500
             waitress_log.info("Client disconnected while serving %s", app.path)
     finally:
@@ -515,13 +519,13 @@ def test_an_hour_later_a_broken_config_is_still_broken(
     path = write_config(MINIMAL)
     log = Log()
     app = app_for(path, log)
-    good = app.feed
+    good = app.state.feed
     path.write_text("roles: [", encoding="utf-8")
-    app.refresh()
+    app.state.refresh()
     now = time.monotonic()
-    monkeypatch.setattr(web.time, "monotonic", lambda: now + web.RERENDER_SECONDS + 1)
-    app.refresh()
-    assert app.feed == good
+    monkeypatch.setattr(feed_state.time, "monotonic", lambda: now + feed_state.RERENDER_SECONDS + 1)
+    app.state.refresh()
+    assert app.state.feed == good
     assert len(log) == 2 and log[1] == f"1 error in {path}; still serving the last good feed"
 
 
@@ -968,7 +972,7 @@ def test_empty_or_relative_xdg_config_home_is_ignored(
     assert result.exit_code == 1
     assert (home / ".config" / "runnerup" / "token").is_file()
     assert list(work.iterdir()) == []
-    assert web.token_folder() == home / ".config" / "runnerup"
+    assert token_folder() == home / ".config" / "runnerup"
 
 
 @POSIX
@@ -979,7 +983,7 @@ def test_a_token_file_others_can_read_is_refused(
     token, _ = saved_token(folder)
     saved = folder / "token"
     saved.chmod(0o644)
-    with pytest.raises(web.RunnerupError) as caught:
+    with pytest.raises(RunnerupError) as caught:
         saved_token(folder)
     assert str(caught.value) == (
         f"refusing the saved token: {saved} is readable by other users; run `chmod 600 "
@@ -1000,7 +1004,7 @@ def test_a_token_folder_others_can_write_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     folder.chmod(0o777)
-    with pytest.raises(web.RunnerupError, match=r"writable by other users.*chmod go-w"):
+    with pytest.raises(RunnerupError, match=r"writable by other users.*chmod go-w"):
         saved_token(folder)
     assert not (folder / "token").exists()  # no secret is created there either
     folder.chmod(0o700)
@@ -1055,7 +1059,7 @@ def test_busy_feed_redacts_the_output_served_after_an_internal_error(
     write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, out, config = _full_output(tmp_path)
-    monkeypatch.setattr(web, "render", _boom)
+    monkeypatch.setattr(feed_state, "render", _boom)
     with serving(app_for(path, output=out, privacy="busy")) as client:
         body = client.request()[2]
     _assert_busy_copy(body, out, config)
@@ -1077,12 +1081,12 @@ def test_redacting_a_busy_render_changes_no_byte(tmp_path: Path) -> None:
     path = tmp_path / "sample.yaml"
     shutil.copy(SAMPLE, path)
     busy = expected(path, "busy")
-    assert web.redact(busy, "x.ics") == busy
+    assert feed_views.redact(busy, "x.ics") == busy
 
 
 def test_redact_refuses_a_calendar_runnerup_did_not_write() -> None:
     with pytest.raises(OutputError, match="not a calendar runnerup wrote"):
-        web.redact(b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n", "x.ics")
+        feed_views.redact(b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n", "x.ics")
 
 
 # --------------------------------------------------------------------------- hostile clients
@@ -1104,7 +1108,7 @@ def test_the_feed_answers_while_200_idle_and_slow_connections_are_held(
                     conn.sendall(f"GET {app.path} HTTP/1.1\r\nHost: x\r\n".encode())
             for _ in range(3):
                 status, _, body = client.request()
-                assert (status, body) == (200, app.feed.body)
+                assert (status, body) == (200, app.state.feed.body)
         finally:
             for conn in held:
                 conn.close()
@@ -1150,11 +1154,11 @@ def test_a_config_caught_mid_write_is_read_once_it_settles(
     writer = Writer(path, edited)  # the rest arrives while the server waits
     app = app_for(path, log, sleep=writer)
     path.write_text(caught, encoding="utf-8")
-    app.refresh()
-    assert b"STATUS:CANCELLED" not in app.feed.body
-    assert "edited" in "".join(unfold(app.feed.body.decode()))
+    app.state.refresh()
+    assert b"STATUS:CANCELLED" not in app.state.feed.body
+    assert "edited" in "".join(unfold(app.state.feed.body.decode()))
     assert log == [f"reloaded {path}: 2 events (1 changed)"]
-    assert writer.waits == [web.SETTLE_SECONDS, web.SETTLE_SECONDS]
+    assert writer.waits == [feed_state.SETTLE_SECONDS, feed_state.SETTLE_SECONDS]
 
 
 def test_a_removal_is_published_only_once_the_file_stays_removed(
@@ -1165,22 +1169,22 @@ def test_a_removal_is_published_only_once_the_file_stays_removed(
     log = Log()
     writer = Writer(path)
     app = app_for(path, log, sleep=writer)
-    first = app.feed
+    first = app.state.feed
     # the file loses a role and gets it back within the confirmation window
     path.write_text(MINIMAL, encoding="utf-8")
     writer.steps = [None, both]  # settle: nothing happens; confirm: the role is back
-    app.refresh()
-    assert writer.waits == [web.SETTLE_SECONDS, web.CONFIRM_SECONDS]
-    assert app.feed == first and log == []
-    app.refresh()  # the restored file: nothing to do
-    assert app.feed == first and log == []
+    app.state.refresh()
+    assert writer.waits == [feed_state.SETTLE_SECONDS, feed_state.CONFIRM_SECONDS]
+    assert app.state.feed == first and log == []
+    app.state.refresh()  # the restored file: nothing to do
+    assert app.state.feed == first and log == []
     # a removal that stays is published after the confirmation
     path.write_text(MINIMAL, encoding="utf-8")
     writer.waits.clear()
-    app.refresh()
-    assert writer.waits == [web.SETTLE_SECONDS, web.CONFIRM_SECONDS]
-    assert b"STATUS:CANCELLED" not in app.feed.body
-    assert app.feed.body.count(b"\r\nX-RUNNERUP-RETIRED;") == 1
+    app.state.refresh()
+    assert writer.waits == [feed_state.SETTLE_SECONDS, feed_state.CONFIRM_SECONDS]
+    assert b"STATUS:CANCELLED" not in app.state.feed.body
+    assert app.state.feed.body.count(b"\r\nX-RUNNERUP-RETIRED;") == 1
     assert log == [f"reloaded {path}: 1 event (1 removed)"]
 
 
@@ -1219,7 +1223,7 @@ def test_a_read_that_blocks_holds_no_request_and_a_newer_edit_overtakes_it(
     share): requests answer with the last good feed, and the next edit is served."""
     path = write_config(MINIMAL)
     release = threading.Event()
-    real = web.read_config_bytes
+    real = feed_state.read_config_bytes
     blocked: list[bytes] = []
     stuck: list[threading.Thread] = []
 
@@ -1231,7 +1235,7 @@ def test_a_read_that_blocks_holds_no_request_and_a_newer_edit_overtakes_it(
             release.wait(timeout=60)
         return data
 
-    monkeypatch.setattr(web, "read_config_bytes", read)
+    monkeypatch.setattr(feed_state, "read_config_bytes", read)
     app = app_for(path, wait=2, settle=0)
     with serving(app) as client:
         good = client.request()[2]
@@ -1292,16 +1296,16 @@ def test_serve_and_build_on_one_file_never_lower_a_sequence(
         assert (result.exit_code, result.stdout) == (0, f"wrote {out}: 1 event (1 changed)\n")
         assert _sequence(out.read_bytes()) == n
     built = out.read_bytes()
-    app.refresh()  # serve sees the same edit: build's memory, nothing changed
-    assert app.feed.body == built == out.read_bytes()
+    app.state.refresh()  # serve sees the same edit: build's memory, nothing changed
+    assert app.state.feed.body == built == out.read_bytes()
     path.write_text(MINIMAL + "    notes: four\n", encoding="utf-8")
-    app.refresh()
-    assert _sequence(app.feed.body) == 3 and out.read_bytes() == app.feed.body
+    app.state.refresh()
+    assert _sequence(app.state.feed.body) == 3 and out.read_bytes() == app.state.feed.body
     # an older copy put back (a git checkout) does not take the count down either
     out.write_bytes(first)
     path.write_text(MINIMAL + "    notes: five\n", encoding="utf-8")
-    app.refresh()
-    assert _sequence(app.feed.body) == 4 and out.read_bytes() == app.feed.body
+    app.state.refresh()
+    assert _sequence(app.state.feed.body) == 4 and out.read_bytes() == app.state.feed.body
     assert log == [
         f"reloaded {path}: 1 event (no changes)",  # build made the change
         f"reloaded {path}: 1 event (1 changed)",
@@ -1319,8 +1323,8 @@ def test_serve_does_not_overwrite_an_output_another_tool_put_there(
     foreign = b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n"
     out.write_bytes(foreign)
     path.write_text(MINIMAL + "    notes: edited\n", encoding="utf-8")
-    app.refresh()
-    assert b"edited" in app.feed.body and out.read_bytes() == foreign
+    app.state.refresh()
+    assert b"edited" in app.state.feed.body and out.read_bytes() == foreign
     assert log[0] == (
         f"error: {out} exists and was not written by runnerup; choose another file with -o, "
         "or pass --force to replace it; serving the feed without writing it"
@@ -1343,7 +1347,7 @@ def test_a_config_written_while_serve_starts_is_read_again(
     write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_config(MINIMAL)
-    real = web.read_config_bytes
+    real = feed_state.read_config_bytes
     done = MINIMAL + SECOND_ROLE
 
     def read(where: Path) -> bytes:
@@ -1352,10 +1356,10 @@ def test_a_config_written_while_serve_starts_is_read_again(
             where.write_text(done, encoding="utf-8")
         return data
 
-    monkeypatch.setattr(web, "read_config_bytes", read)
+    monkeypatch.setattr(feed_state, "read_config_bytes", read)
     writer = Writer(path)
     app = app_for(path, sleep=writer)
-    assert app.feed.events == 2 and writer.waits == [web.SETTLE_SECONDS]
+    assert app.state.feed.events == 2 and writer.waits == [feed_state.SETTLE_SECONDS]
 
 
 # ------------------------------------------------------------------ no tombstone on any path
@@ -1399,11 +1403,11 @@ def test_the_feed_view_of_a_feed_form_file_changes_no_byte(tmp_path: Path) -> No
     path = tmp_path / "sample.yaml"
     shutil.copy(SAMPLE, path)
     full = expected(path)
-    assert web.feed_view(full, "x.ics", "full") is full
+    assert feed_views.feed_view(full, "x.ics", "full") is full
     tricky = full.replace(b"NAME:Runner-up follow-ups", b"NAME:A\\, B\\; C\\\\n\\nD", 1)
     assert tricky != full
     removed = tricky.replace(b"\r\nSTATUS:CONFIRMED\r\n", b"\r\nSTATUS:CANCELLED\r\n", 1)
-    view = web.feed_view(removed, "x.ics", "full")
+    view = feed_views.feed_view(removed, "x.ics", "full")
     assert b"\r\nNAME:A\\, B\\; C\\\\n\\nD\r\n" in view
     assert view.count(b"BEGIN:VEVENT") == full.count(b"BEGIN:VEVENT") - 1
 
@@ -1443,11 +1447,11 @@ def test_the_body_goes_through_the_servers_file_wrapper(write_config: WriteConfi
     setup_testing_defaults(environ)
     answer = app(environ, lambda status, headers: None)
     assert isinstance(answer, Wrapper)
-    assert b"".join(answer) == app.feed.body
+    assert b"".join(answer) == app.state.feed.body
     head = app({**environ, "REQUEST_METHOD": "HEAD"}, lambda status, headers: None)
     assert list(head) == []
     del environ["wsgi.file_wrapper"]  # a server without one gets the bytes themselves
-    assert app(environ, lambda status, headers: None) == [app.feed.body]
+    assert app(environ, lambda status, headers: None) == [app.state.feed.body]
 
 
 def test_waitress_serves_a_feed_over_a_megabyte_byte_for_byte(
@@ -1456,7 +1460,7 @@ def test_waitress_serves_a_feed_over_a_megabyte_byte_for_byte(
     """Over waitress's 1 MB threshold, twice on one keep-alive connection (each response
     must start from the feed's first byte), and HEAD still sends no body."""
     app = app_for(write_config(large_config(500)))
-    assert len(app.feed.body) > 1_048_576
+    assert len(app.state.feed.body) > 1_048_576
     with serving(app, tuned=True) as client:
         conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
         try:
@@ -1464,13 +1468,13 @@ def test_waitress_serves_a_feed_over_a_megabyte_byte_for_byte(
                 conn.request("GET", app.path)
                 response = conn.getresponse()
                 assert response.status == 200
-                assert response.getheader("Content-Length") == str(len(app.feed.body))
-                assert response.read() == app.feed.body
+                assert response.getheader("Content-Length") == str(len(app.state.feed.body))
+                assert response.read() == app.state.feed.body
         finally:
             conn.close()
         status, headers, body = client.request(method="HEAD")
     assert (status, body) == (200, b"")
-    assert headers["content-length"] == str(len(app.feed.body))
+    assert headers["content-length"] == str(len(app.state.feed.body))
 
 
 def test_only_the_request_that_starts_a_reload_waits_for_it(
@@ -1481,7 +1485,7 @@ def test_only_the_request_that_starts_a_reload_waits_for_it(
     the hang guard: before, each request waited out the reload (here: 60 s)."""
     path = write_config(MINIMAL)
     release = threading.Event()
-    real = web.read_config_bytes
+    real = feed_state.read_config_bytes
 
     def read(where: Path) -> bytes:
         data = real(where)
@@ -1489,7 +1493,7 @@ def test_only_the_request_that_starts_a_reload_waits_for_it(
             release.wait(timeout=60)
         return data
 
-    monkeypatch.setattr(web, "read_config_bytes", read)
+    monkeypatch.setattr(feed_state, "read_config_bytes", read)
     app = app_for(path, wait=60, settle=0)
     with serving(app) as client:
         good = client.request()[2]
@@ -1497,7 +1501,7 @@ def test_only_the_request_that_starts_a_reload_waits_for_it(
         first: list[bytes] = []
         starter = threading.Thread(target=lambda: first.append(client.request()[2]))
         starter.start()
-        while app._reload is None or not app._reload.is_alive():  # the starter's reload
+        while app.state._reload is None or not app.state._reload.is_alive():  # the starter's reload
             time.sleep(0.01)
         for _ in range(3):
             assert client.request()[2] == good  # answered while the reload is held

@@ -43,7 +43,7 @@ def add(config: Path | None, **fields: Any) -> None:
     options (and then for an email and phone, which you may skip). The edited file is
     validated before it is written, atomically.
     """
-    from ..edit import NewRole, add_role, edit_file
+    from ..edit.ops import NewRole, add_role, edit_file
 
     path = config_path(config)
     interactive = any(fields[k] is None for k in ("company", "title", "decided", "contact"))

@@ -21,7 +21,7 @@ def close(role_id: str, config: Path | None, note: str | None) -> None:
     Only that key (and notes, with --note) changes; comments, order, quoting and blank
     lines stay as they were.
     """
-    from ..edit import close_role, edit_file
+    from ..edit.ops import close_role, edit_file
 
     result = edit_file(config_path(config), lambda t, n: close_role(t, n, role_id, note))
     say(result.message)

@@ -29,7 +29,7 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     """
     from ..config import load_config
     from ..content import draft as drafted
-    from ..edit import EditError
+    from ..edit.text import EditError
     from ..schedule import schedule
 
     path = config_path(config)

@@ -84,7 +84,7 @@ def log_command(
     when to try again), offer or declined (the role ends). The entry is appended to the
     role's `log:` as one line; nothing else in the file changes.
     """
-    from ..edit import NewEntry, edit_file, log_role
+    from ..edit.ops import NewEntry, edit_file, log_role
     from ..outcomes import ENDING_OUTCOMES
 
     if next_ is not None and outcome in ENDING_OUTCOMES:

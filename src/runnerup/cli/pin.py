@@ -35,7 +35,7 @@ def pin(
     call time. The next call is the first one not yet past; a role that inherits its
     follow-ups from defaults gets its own `follow_up:` with that touchpoint pinned.
     """
-    from ..edit import edit_file, pin_role
+    from ..edit.ops import edit_file, pin_role
 
     day = today.date() if today else None
     result = edit_file(config_path(config), lambda t, n: pin_role(t, n, role_id, when, day, after))

@@ -5,12 +5,10 @@ The app, the server and the token come from web.py; this module sets them up and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..console import plural, say
-from ..errors import RunnerupError
 from .options import FilePath, config_argument, config_path, privacy_option
 
 
@@ -60,20 +58,13 @@ def serve(
     keeps serving the last good feed while the config has errors. See docs/subscribe.md.
     """
     import gc
-    import logging
-    import signal
 
     gc.enable()  # paused for one-shot commands (gcpause.py); a server needs it
 
+    from ..feed.server import serve_feed
+    from ..feed.token import saved_token, token_folder, token_problem
+    from ..feed.wsgi import FeedApp
     from ..files import refuse_config_as_output
-    from ..web import (
-        RedactToken,
-        create_feed_server,
-        make_app,
-        saved_token,
-        token_folder,
-        token_problem,
-    )
 
     path = config_path(config)
     if output is not None:
@@ -96,37 +87,21 @@ def serve(
             f"{'generated a token and saved it in' if created else 'using the token saved in'} "
             f"{folder / 'token'}: restarts keep the URL; delete the file for a new one"
         )
-    app = make_app(path, token, output, privacy, force=force)
-    for name in ("waitress", "waitress.queue"):
-        logging.getLogger(name).addFilter(RedactToken(token))
-    # "Task queue depth is N" on every short burst says nothing a user can act on
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    try:
-        server = create_feed_server(app, host, port)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise RunnerupError(f"cannot listen on {host}:{port}: {reason}") from None
-    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl+C
-    shown = f"[{host}]" if ":" in host else host
-    where = f"{shown}:{getattr(server, 'effective_port', port)}"
-    events = app.feed.events
-    try:
-        for line in _subscribe_lines(where, token, app.name, app.calendar_name(), token_note):
+
+    secret: str = token  # for `ready`, which sees `token` as str | None
+
+    def ready(app: FeedApp, where: str) -> None:
+        events = app.state.feed.events
+        calendar = app.state.calendar_name()
+        for line in _subscribe_lines(where, secret, app.name, calendar, token_note):
             say(line)
         say(
             f"serving {path} ({plural(events, 'event')}, privacy {privacy}); "
             "it rebuilds when the file changes. Ctrl+C stops."
         )
-        server.run()  # returns on KeyboardInterrupt
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+
+    serve_feed(path, token, output, privacy, host, port, force=force, ready=ready)
     say("stopped")
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _subscribe_lines(

@@ -1,45 +1,48 @@
-"""Edits from the command line (`add`, `close`, `pin`) that leave the rest of the file alone.
+"""The edits `add`, `close`, `pin` and `log` make to a config, and `edit_file`, which
+reads, changes and writes it under its lock. Knows roles; leaves text splicing to
+`edit.text`, and prints nothing.
 
-A round-trip YAML library re-emits the whole document and, however careful, loses
-something: a comment's column, quoting, a flow list, blank lines. Here each edit is a
-few targeted text changes at positions the YAML parser reports: replace the span of
-`status:`'s value, or insert `status: closed` at the role's key indentation after its
-last line. Every other byte stays as it was.
-
-The nodes come from the parser events `parse_config` reads (libyaml when built in, so a
-file both read the same way), composed here to keep what PyYAML's composer drops: where
-an alias is written, which node carries an anchor, each node's parent. `<<` merges stay
-apart from a mapping's own keys, which tells us whether a key is really written inside
-the role. The text is validated with `parse_config` before (an edit of a broken file is
-refused) and after each edit; then the whole document, aliases and merges expanded, is
-compared with the original, so an edit that would change anything but its target (a
-value shared through an anchor, say) is refused instead of written.
+The text is validated with `parse_config` before (an edit of a broken file is refused)
+and after each edit; then the whole document, aliases and merges expanded, is compared
+with the original, so an edit that would change anything but its target (a value
+shared through an anchor, say) is refused instead of written.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from .config import Config, Role, Touch, parse_config
-from .durations import Offset, ValueProblem, parse_offset
-from .errors import ConfigError, RunnerupError
-from .files import locked, write_atomic
-from .source import Node, _Loader, parse_yaml, read_config_bytes
+from ..config import Config, Role, Touch, parse_config
+from ..durations import ValueProblem, parse_offset
+from ..errors import ConfigError
+from ..files import locked, write_atomic
+from ..source import Node, parse_yaml, read_config_bytes
+from .text import (
+    BLANK_LINE,
+    BREAK,
+    NULL_TAG,
+    AliasNode,
+    Change,
+    Collection,
+    EditError,
+    Graph,
+    YamlText,
+    scalar,
+)
 
-_MERGE = "tag:yaml.org,2002:merge"
+if TYPE_CHECKING:
+    from ..schedule import Call
+
 _BOM = b"\xef\xbb\xbf"
-
-
-class EditError(RunnerupError):
-    """An edit that cannot be made as asked; the file is left untouched."""
+_NL = "\n"
 
 
 @dataclass(frozen=True)
@@ -51,24 +54,28 @@ class Edited:
     changed: bool = True
 
 
+Omitted: TypeAlias = str | None
+"""An optional key's text for a new role; None leaves the key out of the file."""
+
+
 @dataclass(frozen=True)
 class NewRole:
-    """What `runnerup add` knows about a role; None means "leave the key out"."""
+    """What `runnerup add` knows about a role."""
 
     company: str
     title: str
     decided: date
     contact: str
-    id: str | None = None
-    contact_title: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    linkedin: str | None = None
-    timezone: str | None = None
-    hired: str | None = None
-    why_close: str | None = None
-    posting: str | None = None
-    notes: str | None = None
+    id: Omitted = None
+    contact_title: Omitted = None
+    email: Omitted = None
+    phone: Omitted = None
+    linkedin: Omitted = None
+    timezone: Omitted = None
+    hired: Omitted = None
+    why_close: Omitted = None
+    posting: Omitted = None
+    notes: Omitted = None
 
 
 # --------------------------------------------------------------------------- files
@@ -99,115 +106,17 @@ def edit_file(path: Path, change: Callable[[str, str], Edited]) -> Edited:
 
 # --------------------------------------------------------------------------- the document
 
-_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
-"""Every line break YAML knows: a CR-only or NEL-separated file has lines too."""
-_BLANK_LINE = re.compile("(?:\r\n|[\n\r\x85\u2028\u2029])[ \t]*(?:\r\n|[\n\r\x85\u2028\u2029])")
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_NL = "\n"
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
 
-
-class _AliasNode(yaml.Node):
-    """An alias (`*name`) where it is written; `target` is the anchored node it repeats."""
-
-    id = "alias"
-
-    def __init__(self, target: yaml.Node, anchor: str, start: yaml.Mark, end: yaml.Mark) -> None:
-        super().__init__(target.tag, target.value, start, end)
-        self.target = target
-        self.anchor = anchor
-        self.style = getattr(target, "style", None)
-        self.flow_style = getattr(target, "flow_style", None)
-
-
-class _Graph:
-    """The document composed from the same parser events `parse_config` reads, keeping
-    what PyYAML's composer drops: where each alias is written, which node carries which
-    anchor, and each node's parent."""
-
-    def __init__(self, text: str) -> None:
-        self.parents: dict[int, yaml.Node] = {}
-        self.anchor_of: dict[int, str] = {}
-        self.uses: dict[str, list[_AliasNode]] = {}
-        self.root: yaml.Node | None = None
-        anchors: dict[str, yaml.Node] = {}
-        stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
-
-        def attach(node: yaml.Node) -> None:
-            if stack:
-                self.parents[id(node)] = stack[-1][0]
-                stack[-1][1].append(node)
-            elif self.root is None:
-                self.root = node
-
-        for event in yaml.parse(text, Loader=_Loader):
-            node: yaml.Node
-            if isinstance(event, yaml.AliasEvent):
-                target = anchors[event.anchor]
-                node = _AliasNode(target, event.anchor, event.start_mark, event.end_mark)
-                self.uses.setdefault(event.anchor, []).append(node)
-                attach(node)
-                continue
-            if isinstance(event, yaml.ScalarEvent):
-                style = event.style or None  # libyaml says "" for plain
-                tag = _STR
-                if style is None and event.implicit[0]:
-                    tag = (
-                        _MERGE if event.value == "<<" else _NULL if event.value in _NULLS else _STR
-                    )
-                elif event.tag not in (None, "!"):
-                    tag = event.tag
-                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style)
-                attach(node)
-            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else None
-                node = (kind or yaml.MappingNode)(
-                    event.tag or "", [], event.start_mark, event.end_mark, event.flow_style
-                )
-                attach(node)
-                stack.append((node, []))
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                node, children = stack.pop()
-                node.end_mark = event.end_mark
-                if isinstance(node, yaml.MappingNode):
-                    node.value = list(zip(children[::2], children[1::2], strict=True))
-                else:
-                    node.value = children
-                continue
-            else:
-                continue
-            if event.anchor is not None:
-                anchors[event.anchor] = node
-                self.anchor_of[id(node)] = event.anchor
-
-
-class _Doc:
+class _Doc(YamlText):
     """The config's text, its validated model and located tree, and its node graph."""
 
     def __init__(self, text: str, filename: str) -> None:
-        self.text = text
-        self.filename = filename
         data = text.encode("utf-8", "surrogatepass")
         self.config = parse_config(data, filename)  # ConfigError if broken
         self.data = _plain(parse_yaml(data, filename))
-        graph = _Graph(text)
-        assert graph.root is not None  # a valid config is never empty
-        self.root = graph.root
-        self.graph = graph
-        breaks = _BREAK.findall(text)
-        self.newline = (
-            max(("\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"), key=breaks.count)
-            if breaks
-            else "\n"
-        )
+        super().__init__(text, filename)
 
-    def line_of(self, node: yaml.Node) -> int:
-        return int(node.start_mark.line) + 1
-
-    # -- finding things
-
-    def role(self, role_id: str) -> tuple[Role, int, yaml.Node]:
+    def role(self, role_id: str) -> tuple[Role, int, Collection]:
         ids = [r.id for r in self.config.roles]
         if role_id not in ids:
             hint = difflib.get_close_matches(role_id, ids, n=1, cutoff=0.6)
@@ -216,178 +125,18 @@ class _Doc:
             raise EditError(f"no role with id `{role_id}` in {self.filename}{maybe}{known}")
         role = self.config.roles[ids.index(role_id)]
         index = int(role.path.removeprefix("roles[").removesuffix("]"))
-        return role, index, self.roles_list().value[index]
+        node = self.roles_list().value[index]
+        assert isinstance(node, (yaml.CollectionNode, AliasNode))  # validated: a mapping
+        return role, index, node
 
-    def roles_list(self) -> yaml.Node:
-        if not isinstance(self.root, yaml.MappingNode):
-            return self.root
-        found = self.own(self.root, "roles")
-        assert found is not None  # validated
-        return found[1]
-
-    def own(self, mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
-        """`key`'s (key, value) nodes when written in this mapping itself (not merged)."""
-        if isinstance(mapping, _AliasNode):
-            mapping = mapping.target
-        assert isinstance(mapping, yaml.MappingNode)
-        for key_node, value in mapping.value:
-            if key_node.tag != _MERGE and key_node.value == key:
-                return key_node, value
-        return None
-
-    def guard(self, node: yaml.Node, what: str, doing: str) -> None:
-        """Refuse to change a node that other places share through an anchor.
-
-        Changing an alias (`*fu`) or anything inside an anchored value that an alias
-        repeats would change every place that uses the anchor, which is never what
-        `close` or `pin` of one role means. An anchor nothing refers to is harmless.
-        """
-        if isinstance(node, _AliasNode):
-            raise EditError(
-                f"{what} in {self.filename} is the alias *{node.anchor} (line "
-                f"{self.line_of(node)}), which repeats the value anchored as &{node.anchor} at "
-                f"line {self.line_of(node.target)}: {doing} would change every place that "
-                f"uses &{node.anchor}. Replace *{node.anchor} with a copy of the value, then "
-                "run this again"
-            )
-        current: yaml.Node | None = node
-        while current is not None:
-            anchor = self.graph.anchor_of.get(id(current))
-            uses = self.graph.uses.get(anchor or "")
-            if anchor and uses:
-                inside = "carries" if current is node else "is inside a value that carries"
-                raise EditError(
-                    f"{what} in {self.filename} {inside} the anchor &{anchor} (line "
-                    f"{self.line_of(current)}), which *{anchor} repeats at line "
-                    f"{self.line_of(uses[0])}: {doing} would change that place too. Give "
-                    f"each place its own copy instead of *{anchor}, then run this again"
-                )
-            current = self.graph.parents.get(id(current))
-
-    # -- positions
-
-    def line_after(self, index: int) -> int:
-        """Where the line holding `index` ends (after its line break)."""
-        found = _BREAK.search(self.text, index)
-        return len(self.text) if found is None else found.end()
-
-    def line_start(self, index: int) -> int:
-        """Where the line holding `index` starts."""
-        starts = [m.end() for m in _BREAK.finditer(self.text, 0, index)]
-        return starts[-1] if starts else 0
-
-    def lead(self, at: int) -> str:
-        """A line break to put first when inserting lines at `at` (the file's end without
-        a final line break)."""
-        if at == len(self.text) and self.text and not _BREAK.search(self.text[-2:]):
-            return self.newline
-        return ""
-
-    def content_end(self, node: yaml.Node) -> int:
-        """Where the node's own text ends (a block scalar's trailing blank lines excluded)."""
-        if isinstance(node, _AliasNode):
-            return int(node.end_mark.index)
-        if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
-            return self.content_end(node.value[-1][1])
-        if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-            return self.content_end(node.value[-1])
-        end = int(node.end_mark.index)
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            while end > node.start_mark.index and self.text[end - 1] in " \t\r\n\x85\u2028\u2029":
-                end -= 1
-        return end
-
-    def insertion_point(self, node: yaml.Node, comments_from: int) -> int:
-        """Where a new line after the node's last line goes: after the comment lines that
-        follow it indented at least `comments_from` (they belong to it); a `|+` value
-        keeps its trailing blank lines."""
-        end = self.content_end(node)
-        at = self.line_after(end)
-        leaf = node
-        while isinstance(leaf, (yaml.MappingNode, yaml.SequenceNode)) and not leaf.flow_style:
-            leaf = leaf.value[-1][1] if isinstance(leaf, yaml.MappingNode) else leaf.value[-1]
-        if isinstance(leaf, yaml.ScalarNode) and "+" in self.block_header(leaf):
-            at = max(at, self.line_start(leaf.end_mark.index))
-        while at < len(self.text):
-            line = self.text[at : self.line_after(at)]
-            body = line.lstrip(" ")
-            if not body.startswith("#") or len(line) - len(body) < comments_from:
-                break
-            at = self.line_after(at)
-        return at
-
-    def block_header(self, value: yaml.ScalarNode) -> str:
-        """A block scalar's indicators: `|`, `>-`, `|2+`..."""
-        match = re.match(r"[|>][0-9+-]*", self.text[value.start_mark.index :])
-        return match.group() if match else ""
-
-    def add_keys(self, mapping: yaml.Node, pairs: list[tuple[str, str]]) -> list[_Change]:
-        """Changes that add `key: value` entries at the end of a mapping, in its own style;
-        each value already written as YAML for that style."""
-        if mapping.flow_style:
-            text = ", ".join(f"{key}: {value}" for key, value in pairs)
-            return [self.flow_append(mapping, text)]
-        at = self.insertion_point(mapping, mapping.start_mark.column)
-        indent = " " * mapping.start_mark.column
-        block = "".join(f"{indent}{key}: {value}{self.newline}" for key, value in pairs)
-        return [_Change(at, at, self.lead(at) + block)]
-
-    def flow_append(self, collection: yaml.Node, text: str) -> _Change:
-        """A change that adds `text` as the last entry of a flow `{...}` or `[...]`: right
-        after the last entry, so a trailing comma or a comment before the bracket stays."""
-        entries = collection.value
-        if not entries:
-            at = collection.start_mark.index + 1
-            return _Change(at, at, text)
-        last = entries[-1][1] if isinstance(collection, yaml.MappingNode) else entries[-1]
-        at = self.content_end(last)
-        if isinstance(last, yaml.ScalarNode) and last.tag == _NULL and last.style is None:
-            key = entries[-1][0] if isinstance(collection, yaml.MappingNode) else last
-            at = max(at, self.content_end(key))
-        return _Change(at, at, ", " + text)
-
-    def set_value(self, key: yaml.Node, value: yaml.Node, new: str) -> _Change:
-        """A change that makes `new` the value of `key` (written or empty)."""
-        if not (isinstance(value, yaml.ScalarNode) and value.tag == _NULL and not value.value):
-            return _Change(value.start_mark.index, self.content_end(value), new)
-        at = self.content_end(key)
-        while at < len(self.text) and self.text[at] in " \t":
-            at += 1
-        if self.text.startswith(":", at):
-            return _Change(at, at + 1, ": " + new)
-        return _Change(self.content_end(key), self.content_end(key), ": " + new)
-
-    def add_block_line(self, key: yaml.Node, value: yaml.ScalarNode, line: str) -> _Change:
-        """A change that adds a line at the end of a `|` or `>` block scalar, at the
-        block's own indentation (an indentation indicator such as `|2` sets it)."""
-        digits = re.findall(r"[1-9]", self.block_header(value))
-        if digits:
-            parent = self.graph.parents.get(id(value))
-            base = parent.start_mark.column if parent is not None else key.start_mark.column
-            indent = " " * (int(base) + int(digits[0]))
-        else:
-            first = self.line_after(value.start_mark.index)
-            while first < len(self.text) and not self.text[first : self.line_after(first)].strip():
-                first = self.line_after(first)
-            content = self.text[first : self.line_after(first)]
-            indent = content[: len(content) - len(content.lstrip(" "))]
-        at = self.line_after(self.content_end(value))
-        return _Change(at, at, f"{self.lead(at)}{indent}{line}{self.newline}")
-
-    def apply(self, changes: list[_Change]) -> str:
-        """Apply changes from the end backwards; insertions at one place keep list order."""
-        text = self.text
-        order = sorted(enumerate(changes), key=lambda ic: (ic[1].start, ic[1].end, ic[0]))
-        for _, change in reversed(order):
-            text = text[: change.start] + change.new + text[change.end :]
-        return text
-
-
-@dataclass(frozen=True)
-class _Change:
-    start: int
-    end: int
-    new: str
+    def roles_list(self) -> Collection:
+        roles = self.root
+        if isinstance(roles, yaml.MappingNode):
+            found = self.own(roles, "roles")
+            assert found is not None  # validated
+            roles = found[1]
+        assert isinstance(roles, (yaml.CollectionNode, AliasNode))  # validated: a list
+        return roles
 
 
 def _plain(node: Node) -> object:
@@ -410,8 +159,9 @@ def _masked(data: object, role: int | None, keys: tuple[str, ...], drop_last: bo
     roles = list(_roles_data(data))
     if drop_last:
         roles = roles[:-1]
-    if role is not None and role < len(roles) and isinstance(roles[role], dict):
-        roles[role] = {k: v for k, v in roles[role].items() if k not in keys}  # type: ignore[union-attr]
+    entry = roles[role] if role is not None and role < len(roles) else None
+    if role is not None and isinstance(entry, dict):
+        roles[role] = {k: v for k, v in entry.items() if k not in keys}
     return {**data, "roles": roles} if isinstance(data, dict) else roles
 
 
@@ -453,78 +203,8 @@ def _validated(
     return config
 
 
-# --------------------------------------------------------------------------- YAML text
-
-
-def scalar(value: str, *, flow: bool = False) -> str:
-    """`value` as a YAML scalar: plain when it reads back as the same text, else quoted."""
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise EditError(f"{value!r} is not valid text (a byte that is not UTF-8?)")
-    if value and value == value.strip() and _plain_ok(value, flow):
-        return value
-    out = []
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch.isprintable() and ch not in "\u2028\u2029\x85\ufeff":
-            out.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def _plain_ok(value: str, flow: bool) -> bool:
-    """Whether `value` written plain reads back as the same text, for runnerup's parser
-    and for a YAML 1.1 reader (which would make `no` a boolean), in block or flow."""
-    if not all(c.isprintable() for c in value):
-        return False
-    if flow and any(c in value for c in ",[]{}"):
-        return False
-    tries = [(f"k: {value}\n", yaml.SafeLoader), (f"k: {value}\n", _Loader)]
-    if flow:
-        tries += [(f"{{k: {value}}}\n", _Loader), (f"[{value}]\n", _Loader)]
-    for wrapped, loader in tries:
-        try:
-            node = yaml.compose(wrapped, Loader=loader)
-        except yaml.YAMLError:
-            return False
-        if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
-            parsed = node.value[0][1]
-        elif isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
-            parsed = node.value[0]
-        else:
-            return False
-        if not isinstance(parsed, yaml.ScalarNode) or parsed.value != value:
-            return False
-        if loader is yaml.SafeLoader and parsed.tag != _STR:
-            return False
-    return True
-
-
 def _when_text(when: datetime) -> str:
     return f"{when:%Y-%m-%d %H:%M}" + (f":{when.second:02d}" if when.second else "")
-
-
-def _offset_text(offset: Offset) -> str:
-    parts = [
-        f"{n} {unit}{'' if n == 1 else 's'}"
-        for unit, n in (
-            ("year", offset.years),
-            ("month", offset.months),
-            ("week", offset.weeks),
-            ("day", offset.days),
-        )
-        if n
-    ]
-    return " ".join(parts) or "0 days"
 
 
 def _first_valid(doc: _Doc, candidates: list[tuple[str, Callable[[str], Config]]]) -> str:
@@ -554,7 +234,7 @@ def close_role(text: str, filename: str, role_id: str, note: str | None = None) 
         return Edited(text, f"{role_id} was already closed; {filename} is unchanged", False)
     doc.guard(node, owner, "closing it" if role.open else "adding a note to it")
     flow = bool(node.flow_style)
-    base: list[_Change] = []
+    base: list[Change] = []
     pairs: list[tuple[str, str]] = []
     if role.open:
         status = doc.own(node, "status")
@@ -564,7 +244,7 @@ def close_role(text: str, filename: str, role_id: str, note: str | None = None) 
         else:
             pairs.append(("status", "closed"))
     # Ways to write the note, each with the notes text it gives; tidiest first.
-    ways: list[tuple[list[_Change], list[tuple[str, str]], str | None]] = []
+    ways: list[tuple[list[Change], list[tuple[str, str]], str | None]] = []
     if note:
         old = role.notes or ""
         joined = f"{old}{_NL if _NL in old else ' '}{note}" if old else note
@@ -575,14 +255,14 @@ def close_role(text: str, filename: str, role_id: str, note: str | None = None) 
             doc.guard(notes[1], f"`notes` of {owner}", "adding to it")
             value = notes[1]
             block = isinstance(value, yaml.ScalarNode) and value.style in ("|", ">")
-            if block and old and _NL not in note:
+            if block and old and _NL not in note and isinstance(value, yaml.ScalarNode):
                 line = f"{old}{_NL if value.style == '|' else ' '}{note}"
                 ways.append(([doc.add_block_line(notes[0], value, note)], [], line))
             ways.append(([doc.set_value(*notes, scalar(joined, flow=flow))], [], joined))
     else:
         ways.append(([], [], role.notes))
 
-    candidates = []
+    candidates: list[tuple[str, Callable[[str], Config]]] = []
     for changes, more, wanted in ways:
         added = doc.add_keys(node, pairs + more) if pairs + more else []
 
@@ -618,7 +298,7 @@ def pin_role(
     """Pin the role's next touchpoint (or the one `after` names) to `when`, local time in
     the contact's zone; a date alone takes the role's `call_time`. `today` (default: today
     in the calendar's zone) decides which calls are past."""
-    from .schedule import schedule
+    from ..schedule import schedule
 
     doc = _Doc(text, filename)
     role, index, node = doc.role(role_id)
@@ -641,20 +321,16 @@ def pin_role(
     touches = role.settings.follow_up
     chosen = next(i for i, t in enumerate(touches) if t is touch or t == touch)
     follow_up = doc.own(node, "follow_up")
-    changes: list[_Change]
-    if follow_up is None or follow_up[1].tag == _NULL:
+    changes: list[Change]
+    if follow_up is None or follow_up[1].tag == NULL_TAG:
         # Inherited from defaults (or merged in): the role's own list replaces it, so
         # copy every inherited touchpoint and pin the chosen one.
-        items = [
-            "{after: "
-            + _offset_text(t.after)
-            + ", at: "
-            + _when_text(when if i == chosen else t.at)  # type: ignore[arg-type]
-            + "}"
-            if i == chosen or t.at
-            else _offset_text(t.after)
-            for i, t in enumerate(touches)
-        ]
+        items = []
+        for i, t in enumerate(touches):
+            pinned = when if i == chosen else t.at
+            items.append(
+                f"{{after: {t.after.text}, at: {_when_text(pinned)}}}" if pinned else t.after.text
+            )
         value = items[0] if len(items) == 1 else "[" + ", ".join(items) + "]"
         if follow_up is not None:
             changes = [doc.set_value(*follow_up, value)]
@@ -683,7 +359,11 @@ def pin_role(
 
 
 def _chosen_touch(
-    config: Config, role: Role, today: date, after: str | None, schedule: Callable
+    config: Config,
+    role: Role,
+    today: date,
+    after: str | None,
+    schedule: Callable[[Config], list[Call]],
 ) -> Touch:
     touches = role.settings.follow_up
     if after is not None:
@@ -694,7 +374,7 @@ def _chosen_touch(
         for touch in touches:
             if touch.after.canonical == wanted:
                 return touch
-        known = ", ".join(f"`{_offset_text(t.after)}`" for t in touches)
+        known = ", ".join(f"`{t.after.text}`" for t in touches)
         raise EditError(f"{role.id} has no touchpoint {after!r} (it has {known})")
     zone = ZoneInfo(config.timezone)
     # Retries and `next` touchpoints come from the log, not from `follow_up`: not pinnable.
@@ -702,7 +382,7 @@ def _chosen_touch(
     for call in calls:
         if call.start.astimezone(zone).date() >= today:
             return call.touch
-    example = f"--after '{_offset_text(touches[-1].after)}'"  # one this role really has
+    example = f"--after '{touches[-1].after.text}'"  # one this role really has
     if not calls:  # the log answered every planned touchpoint; retries are not pinnable
         raise EditError(
             f"{role.id} has no planned call left (its log answered them); to reschedule "
@@ -717,13 +397,13 @@ def _chosen_touch(
 
 def _offset_of(doc: _Doc, item: yaml.Node) -> str | None:
     """The canonical offset a follow_up item stands for, and None for a broken one."""
-    source = item.target if isinstance(item, _AliasNode) else item
+    source = item.target if isinstance(item, AliasNode) else item
     if isinstance(source, yaml.MappingNode):
         found = doc.own(source, "after")
         if found is None:
             return None
         source = found[1]
-        source = source.target if isinstance(source, _AliasNode) else source
+        source = source.target if isinstance(source, AliasNode) else source
     if not isinstance(source, yaml.ScalarNode):
         return None
     try:
@@ -732,7 +412,7 @@ def _offset_of(doc: _Doc, item: yaml.Node) -> str | None:
         return None
 
 
-def _pin_in(doc: _Doc, value: yaml.Node, touch: Touch, at: str, owner: str) -> list[_Change]:
+def _pin_in(doc: _Doc, value: yaml.Node, touch: Touch, at: str, owner: str) -> list[Change]:
     """Changes that pin `touch` inside the role's own `follow_up` value."""
     items = value.value if isinstance(value, yaml.SequenceNode) else [value]
     for item in items:
@@ -742,7 +422,7 @@ def _pin_in(doc: _Doc, value: yaml.Node, touch: Touch, at: str, owner: str) -> l
         doc.guard(item, what, "pinning it")
         if isinstance(item, yaml.ScalarNode):
             source = doc.text[item.start_mark.index : doc.content_end(item)]
-            if _BREAK.search(source) or (item.style is None and any(c in source for c in ",[]{}#")):
+            if BREAK.search(source) or (item.style is None and any(c in source for c in ",[]{}#")):
                 source = scalar(item.value, flow=True)
             return [doc.set_value(item, item, f"{{after: {source}, at: {at}}}")]
         assert isinstance(item, yaml.MappingNode)
@@ -772,13 +452,13 @@ def _empty_roles_as_list(text: str) -> str:
     """`roles:` with nothing after it as `roles: []`, which `add` turns into a block
     list: a config waiting for its first role is one to add to, not a broken one."""
     try:
-        root = _Graph(text).root
+        root = Graph(text).root
     except (yaml.YAMLError, KeyError, ValueError):
         return text  # parse_config reports it
     if not isinstance(root, yaml.MappingNode):
         return text
     for key, value in root.value:
-        if key.value == "roles" and isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+        if key.value == "roles" and isinstance(value, yaml.ScalarNode) and value.tag == NULL_TAG:
             if value.value:  # `roles: ~` or `null`: written on purpose, leave it
                 return text
             at = int(key.end_mark.index)
@@ -826,18 +506,20 @@ def add_role(text: str, filename: str, new: NewRole) -> Edited:
     roles = doc.roles_list()
     doc.guard(roles, "`roles`", "adding to it")
     nl = doc.newline
-    changes: list[_Change] = []
-    if roles.flow_style and (roles.value or roles is doc.root or doc.root.flow_style):
+    changes: list[Change] = []
+    root = doc.root
+    flow_root = isinstance(root, yaml.CollectionNode) and root.flow_style
+    if roles.flow_style and (roles.value or roles is root or flow_root):
         changes.append(doc.flow_append(roles, _flow_role(fields, contact)))
     else:
         if roles.flow_style:
             # `roles: []`: drop the brackets, then start a block list on the next line.
             assert isinstance(doc.root, yaml.MappingNode)
-            key = doc.own(doc.root, "roles")
-            assert key is not None
-            colon = doc.text.index(":", doc.content_end(key[0]))
-            changes.append(_Change(colon, roles.end_mark.index, ":"))
-            dash = key[0].start_mark.column + 2
+            roles_key = doc.own(doc.root, "roles")
+            assert roles_key is not None
+            colon = doc.text.index(":", doc.content_end(roles_key[0]))
+            changes.append(Change(colon, roles.end_mark.index, ":"))
+            dash = roles_key[0].start_mark.column + 2
             keys = dash + 2
             at = doc.line_after(roles.end_mark.index)
         else:
@@ -850,11 +532,11 @@ def add_role(text: str, filename: str, new: NewRole) -> Edited:
         lead = doc.lead(at)
         if not roles.flow_style and len(roles.value) >= 2:
             gap = doc.text[doc.content_end(roles.value[-2]) : roles.value[-1].start_mark.index]
-            if _BLANK_LINE.search(gap):
+            if BLANK_LINE.search(gap):
                 lead += nl
         block = " " * dash + "-" + " " * (keys - dash - 1) + lines[0] + nl
         block += "".join(" " * keys + line + nl for line in lines[1:])
-        changes.append(_Change(at, at, lead + block))
+        changes.append(Change(at, at, lead + block))
     new_text = doc.apply(changes)
 
     def effect(config: Config, after: list[object]) -> bool:
@@ -917,7 +599,7 @@ def log_role(
     doc.guard(node, owner, "logging a contact")
     item = entry.flow()
     found = doc.own(node, "log")
-    changes: list[_Change]
+    changes: list[Change]
     if found is None:  # absent, or merged in with `<<`: the role gets its own
         if node.flow_style:
             changes = doc.add_keys(node, [("log", f"[{item}]")])
@@ -925,18 +607,18 @@ def log_role(
             at = doc.insertion_point(node, node.start_mark.column)
             indent, nl = " " * node.start_mark.column, doc.newline
             block = f"{indent}log:{nl}{indent}  - {item}{nl}"
-            changes = [_Change(at, at, doc.lead(at) + block)]
+            changes = [Change(at, at, doc.lead(at) + block)]
     else:
         key, value = found
         doc.guard(value, f"`log` of {owner}", "adding to it")
-        if isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+        if isinstance(value, yaml.ScalarNode) and value.tag == NULL_TAG:
             changes = [doc.set_value(key, value, f"[{item}]")]
         elif isinstance(value, yaml.SequenceNode) and value.flow_style:
             changes = [doc.flow_append(value, item)]
         elif isinstance(value, yaml.SequenceNode):
             dash = value.start_mark.column
             at = doc.insertion_point(value, dash + 1)
-            changes = [_Change(at, at, f"{doc.lead(at)}{' ' * dash}- {item}{doc.newline}")]
+            changes = [Change(at, at, f"{doc.lead(at)}{' ' * dash}- {item}{doc.newline}")]
         else:
             raise EditError(f"`log` of {owner} is not a list; fix it by hand")
     new_text = doc.apply(changes)
@@ -958,14 +640,13 @@ def log_role(
 
 def log_effects(config: Config, before: Role, after: Role) -> list[str]:
     """What a new log entry changes in the calendar, one line each."""
-    from .schedule import plan_role
+    from ..schedule import plan_role
 
     zone, yours = config.zone_of(after), config.timezone
     old, new = plan_role(before, zone, yours), plan_role(after, zone, yours)
 
-    def when(call: object) -> str:
-        local = call.local_start  # type: ignore[attr-defined]
-        return f"{local:%a %Y-%m-%d %H:%M} {call.zone}"  # type: ignore[attr-defined]
+    def when(call: Call) -> str:
+        return f"{call.local_start:%a %Y-%m-%d %H:%M} {call.zone}"
 
     old_uids = {c.uid for c in old.pending}
     new_uids = {c.uid for c in new.pending}
