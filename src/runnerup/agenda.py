@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from .config import OUTCOMES, Config, LogEntry, Role
+from .config import Config, LogEntry, Role
 from .content import summary
+from .lookups import zone_info
+from .outcomes import OUTCOMES
 from .schedule import NO_REPLY, Call, edit_command, plan_role
 
 OVERDUE_DAYS = 30
@@ -26,7 +27,7 @@ class Item:
 
     def as_dict(self) -> dict[str, object]:
         call, role, last = self.call, self.call.role, self.last
-        yours = call.start.astimezone(ZoneInfo(self.your_zone))
+        yours = call.start.astimezone(zone_info(self.your_zone))
         theirs = call.local_start
         return {
             "role": role.id,
@@ -105,7 +106,7 @@ def agenda(
     calls: list[Call], today: date, your_zone: str, *, everything: bool = False
 ) -> list[Item]:
     """Calls from `today` on, plus overdue ones of the last 30 days (all with `everything`)."""
-    zone = ZoneInfo(your_zone)
+    zone = zone_info(your_zone)
     items = []
     for call in calls:
         days = (call.start.astimezone(zone).date() - today).days

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .config import Config, config_warnings, load_config
 from .errors import ConfigError, Problem
+from .lookups import zone_info
 from .schedule import past_warnings, schedule
 
 
@@ -72,7 +72,7 @@ def _warnings(config: Config, today: date | None, *, complete: bool = True) -> l
     """What is allowed but probably not meant, in a valid config or (not `complete`) in
     the valid roles of a config with errors."""
     if today is None:
-        today = datetime.now(ZoneInfo(config.timezone)).date()
+        today = datetime.now(zone_info(config.timezone)).date()
     calls = schedule(config)
     warnings = config_warnings(config, today) + past_warnings(config, calls, today)
     if complete and not config.roles:

@@ -12,12 +12,13 @@ from datetime import date
 from html import escape
 from statistics import median
 
-from .config import OUTCOMES, Config, LogEntry, Role
-from .schedule import plan_role, zone_info
+from .config import Config, LogEntry, Role
+from .lookups import zone_info
+from .outcomes import OUTCOMES, RETRY_OUTCOMES
+from .schedule import plan_role
 
-REPLIES = tuple(
-    o for o in OUTCOMES if o not in ("no-answer", "left-message", "emailed", "messaged")
-)
+REPLIES = tuple(o for o in OUTCOMES if o not in RETRY_OUTCOMES)
+"""The outcomes that are a reply: every one that does not schedule a retry."""
 BAR_WIDTH = 30
 """The longest bar of the terminal chart, in characters."""
 
