@@ -14,11 +14,9 @@ from statistics import median
 
 from .config import Config, LogEntry, Role
 from .lookups import zone_info
-from .outcomes import OUTCOMES, RETRY_OUTCOMES
+from .outcomes import OUTCOMES
 from .schedule import plan_role
 
-REPLIES = tuple(o for o in OUTCOMES if o not in RETRY_OUTCOMES)
-"""The outcomes that are a reply: every one that does not schedule a retry."""
 BAR_WIDTH = 30
 """The longest bar of the terminal chart, in characters."""
 
