@@ -1,4 +1,5 @@
-"""Offsets (calendar arithmetic: "3 months") and durations (clock arithmetic: "20 minutes").
+"""Offsets (calendar arithmetic: "3 months") and durations (clock arithmetic: "20 minutes"):
+parsing, arithmetic and the words for them. Pure: no clock, no zones, no config.
 
 Both accept plain English (`1 month 2 weeks`), a bare integer where it makes sense, and
 ISO 8601 (`P90D`, `PT30M`). An offset keeps the units the user wrote, for the event title,

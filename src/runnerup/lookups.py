@@ -1,6 +1,6 @@
 """Lookups in installed data: public holidays (cached in a file) and time zones (one
-ZoneInfo per name, for the process). Answers only: never validates, prints or raises a
-ConfigError.
+ZoneInfo per name, for the process). Answers only: `holiday_problem` says what is wrong
+with a code, the validator reports it; nothing here prints or raises a ConfigError.
 
 Holidays and the codes that name them, without importing 250 countries.
 

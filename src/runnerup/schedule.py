@@ -1,4 +1,6 @@
-"""SPEC §2: from roles to calls at exact instants. Pure: no clock, no files."""
+"""SPEC §2: from roles to calls at exact instants (the cadence, the log replayed, days off
+skipped) and their stable UIDs. Never reads the clock or prints; `edit_command` alone
+looks at the environment and the file system, to word a suggestion."""
 
 from __future__ import annotations
 

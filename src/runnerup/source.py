@@ -1,4 +1,6 @@
-"""Read YAML safely into a tree that remembers where every value came from.
+"""The located tree: a config file read (bounded) and its YAML parsed into `Node`s that
+remember where every value came from. Never validates: every scalar stays text for the
+validator to judge, and the only problems found here are the file's and the YAML's.
 
 PyYAML's constructors lose positions, silently keep the last of two equal keys, and build
 `!!python/...` objects on request. So runnerup only *parses* the document (no object is

@@ -1,6 +1,7 @@
 """`runnerup stats`: what the follow-ups led to, as numbers, a terminal chart and a page.
 
-Pure: the config, the schedule and "today" in, plain data out. The page (`page`) is one
+Pure: the config, the schedule and "today" in, plain data and text out; never prints or
+writes the page (the CLI does). The page (`page`) is one
 self-contained HTML file: inline SVG, no JavaScript, no fonts or images from anywhere.
 """
 
