@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from runnerup.content import _when, long_date
-from runnerup.schedule import zone_info
+from runnerup.lookups import zone_info
 
 ZONES = ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
 

@@ -1,4 +1,6 @@
-"""runnerup: follow-up calls for the jobs you came second for, as an iCalendar file."""
+"""runnerup: follow-up calls for the jobs you came second for, as an iCalendar file.
+
+The version and the default config name only: importing the package loads nothing else."""
 
 __version__ = "0.1.0"
 DEFAULT_CONFIG = "runnerup.yaml"

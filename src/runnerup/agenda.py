@@ -11,8 +11,9 @@ from typing import NamedTuple
 from .config import Config, LogEntry, Role
 from .console import plural
 from .content import summary
+from .lookups import zone_info
 from .outcomes import OUTCOMES
-from .schedule import NO_REPLY, Call, edit_command, plan_role, zone_info
+from .schedule import NO_REPLY, Call, edit_command, plan_role
 
 OVERDUE_DAYS = 30
 """A missed call stays on the agenda this long, like a cancelled one in the calendar."""

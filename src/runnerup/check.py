@@ -13,7 +13,8 @@ from pathlib import Path
 from .config import Config, config_warnings, load_config
 from .console import plural
 from .errors import ConfigError, Problem
-from .schedule import NO_REPLY, Call, edit_command, schedule, to_utc, zone_info
+from .lookups import zone_info
+from .schedule import NO_REPLY, Call, edit_command, schedule, to_utc
 
 
 @dataclass

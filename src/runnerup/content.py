@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from .config import OUTCOMES, Config, Role
+from .config import Config, Role
 from .draft import Draft, draft_for
 from .durations import describe_duration
-from .schedule import Call, ordinal, zone_info
+from .lookups import zone_info
+from .outcomes import OUTCOMES
+from .schedule import Call, ordinal
 
 NEUTRAL_TITLE = "Follow-up call"
 

@@ -1,7 +1,7 @@
 """Drafted messages: the email or the text to paste at a touchpoint, and its mailto link.
 
-runnerup drafts; the user sends. Nothing here touches the network: `runnerup draft
---open` hands the mailto link to the system's mail program, which opens a new message.
+runnerup drafts; the user sends. Pure text: nothing here touches the network or opens a
+program (`runnerup draft --open` hands the mailto link to the system's mail program).
 """
 
 from __future__ import annotations

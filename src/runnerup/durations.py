@@ -1,4 +1,5 @@
-"""Offsets (calendar arithmetic: "3 months") and durations (clock arithmetic: "20 minutes").
+"""Offsets (calendar arithmetic: "3 months") and durations (clock arithmetic: "20 minutes"):
+parsing, arithmetic and the words for them. Pure: no clock, no zones, no config.
 
 Both accept plain English (`1 month 2 weeks`), a bare integer where it makes sense, and
 ISO 8601 (`P90D`, `PT30M`). An offset keeps the units the user wrote, for the event title,
@@ -8,9 +9,11 @@ and has a canonical form for identity, so `2 weeks` and `14 days` name the same 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 # ASCII digits only (re.ASCII): `\d` alone also matches `٣` or `३`, which int() accepts.
 _WORD = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
@@ -18,6 +21,7 @@ _ISO_DATE = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", re.ASCI
 _ISO_TIME = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.ASCII)
 _OFFSET_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 _DURATION_UNITS = {"minute": 60, "min": 60, "hour": 3600, "day": 86400, "week": 604800}
+_Unit = TypeVar("_Unit", str, int)  # a unit's field name (offsets) or seconds (durations)
 _NUMBERS = [
     "zero",
     "one",
@@ -111,7 +115,7 @@ class Offset:
     @property
     def text(self) -> str:
         """`1 month 2 weeks`: as the user wrote it, in a form `parse_offset` reads back."""
-        parts = [f"{n} {unit}" + ("" if n == 1 else "s") for n, unit in self._parts()]
+        parts = [_plural(n, unit) for n, unit in self._parts()]
         return " ".join(parts) or "0 days"
 
     @property
@@ -120,17 +124,18 @@ class Offset:
         months = 12 * self.years + self.months
         days = 7 * self.weeks + self.days
         if self.weeks and not (months or self.days):
-            return _plural(self.weeks, "week")
+            return _plural(self.weeks, "week", words=True)
         if months and days < 15:
-            return _plural(months // 12, "year") if months % 12 == 0 else _plural(months, "month")
+            n, unit = (months // 12, "year") if months % 12 == 0 else (months, "month")
+            return _plural(n, unit, words=True)
         total = days + round(months * 30.44)
         if total < 14:
-            return _plural(total, "day")
+            return _plural(total, "day", words=True)
         if total < 28:
-            return _plural(round(total / 7), "week")
+            return _plural(round(total / 7), "week", words=True)
         if total < 365 - 15:
-            return _plural(round(total / 30.44), "month")
-        return _plural(round(total / 365.25), "year")
+            return _plural(round(total / 30.44), "month", words=True)
+        return _plural(round(total / 365.25), "year", words=True)
 
     def _parts(self) -> list[tuple[int, str]]:
         named = (
@@ -142,9 +147,10 @@ class Offset:
         return [(n, unit) for unit, n in named if n]
 
 
-def _plural(n: int, unit: str) -> str:
-    word = _NUMBERS[n] if n < len(_NUMBERS) else str(n)
-    return f"{word} {unit}" + ("" if n == 1 else "s")
+def _plural(n: int, unit: str, *, words: bool = False) -> str:
+    """`3 months`, `1 day`; with `words`, `three months` (twelve and below)."""
+    shown = _NUMBERS[n] if words and n < len(_NUMBERS) else str(n)
+    return f"{shown} {unit}" + ("" if n == 1 else "s")
 
 
 _DIGITS = re.compile(r"\d+", re.ASCII)
@@ -177,19 +183,28 @@ def parse_offset(text: str) -> Offset:
         years, months, weeks, days = (_number(g or "0") for g in match.groups())
         return _bounded(Offset(years, months, weeks, days), text)
     amounts = {"years": 0, "months": 0, "weeks": 0, "days": 0}
+    for n, unit in _amounts(raw, _OFFSET_UNITS, hint):
+        amounts[unit] += n
+    return _bounded(Offset(**amounts), text)
+
+
+def _amounts(raw: str, units: Mapping[str, _Unit], hint: str) -> list[tuple[int, _Unit]]:
+    """`1 month, 2 weeks and 3 days`: each number with what `units` says of its unit (a
+    unit may be plural), in order. Anything else between them, an unknown unit or no
+    number at all is a ValueProblem saying `hint`."""
+    found = []
     pos = 0
-    found = False
     for match in _WORD.finditer(raw.lower()):
         if raw[pos : match.start()].strip(" ,") not in ("", "and"):
             raise ValueProblem(hint)
-        unit = _OFFSET_UNITS.get(match.group(2).removesuffix("s"))
+        unit = units.get(match.group(2).removesuffix("s"))
         if unit is None:
             raise ValueProblem(hint)
-        amounts[unit] += _number(match.group(1))
-        pos, found = match.end(), True
+        found.append((_number(match.group(1)), unit))
+        pos = match.end()
     if not found or raw[pos:].strip():
         raise ValueProblem(hint)
-    return _bounded(Offset(**amounts), text)
+    return found
 
 
 def _offset_hint(text: str) -> str:
@@ -216,19 +231,7 @@ def parse_duration(
         weeks, days, hours, minutes, seconds = (_number(g or "0") for g in match.groups())
         total = (((7 * weeks + days) * 24 + hours) * 60 + minutes) * 60 + seconds
         return _at_most(total, text, most)
-    seconds = 0
-    pos = 0
-    found = False
-    for match in _WORD.finditer(raw.lower()):
-        if raw[pos : match.start()].strip(" ,") not in ("", "and"):
-            raise ValueProblem(hint)
-        unit = _DURATION_UNITS.get(match.group(2).removesuffix("s"))
-        if unit is None:
-            raise ValueProblem(hint)
-        seconds += _number(match.group(1)) * unit
-        pos, found = match.end(), True
-    if not found or raw[pos:].strip():
-        raise ValueProblem(hint)
+    seconds = sum(n * unit for n, unit in _amounts(raw, _DURATION_UNITS, hint))
     return _at_most(seconds, text, most)
 
 
@@ -271,8 +274,6 @@ def describe_duration(value: timedelta) -> str:
     days, rest = divmod(total, 1440)
     hours, minutes = divmod(rest, 60)
     parts = [
-        f"{n} {unit}" + ("" if n == 1 else "s")
-        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
-        if n
+        _plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n
     ]
     return " ".join(parts) or "0 minutes"

@@ -1,4 +1,5 @@
-"""One error hierarchy: every user mistake becomes a located Problem, translated once by the CLI."""
+"""One error hierarchy: every user mistake becomes a located Problem or a RunnerupError.
+Never prints or exits: the CLI translates them, once, into messages and exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Pausing the cyclic garbage collector while a one-shot command builds large trees.
+"""Pausing the cyclic garbage collector while a one-shot command builds large trees. Owns
+no data and decides nothing: the CLI chooses which commands pause it.
 
 Reading a config or a calendar allocates hundreds of thousands of small objects that all
 stay alive (YAML nodes, located `Node`s, roles, calls, content lines) and form no cycles.

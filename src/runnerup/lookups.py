@@ -1,4 +1,8 @@
-"""Public holidays and the codes that name them, without importing 250 countries.
+"""Lookups in installed data: public holidays (cached in a file) and time zones (one
+ZoneInfo per name, for the process). Answers only: `holiday_problem` says what is wrong
+with a code, the validator reports it; nothing here prints or raises a ConfigError.
+
+Holidays and the codes that name them, without importing 250 countries.
 
 Looking up one country in the `holidays` package imports `holidays.countries`, which
 imports every country's module: about half of an everyday command, for three countries.
@@ -26,6 +30,7 @@ from _thread import get_ident
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 FORMAT = 1  # the layout of the cached data; a change here makes every old file a miss
 _MAGIC = b"runnerup holidays cache\n"  # then a CRC-32 of the JSON body, then the body
@@ -68,8 +73,8 @@ def holiday_problem(code: str) -> str | None:
         known = subdivisions(country)
         if subdiv not in known:
             upper = {s.upper(): s for s in known}
-            hint = upper.get(subdiv.upper())
-            maybe = f"; did you mean `{country}-{hint}`?" if hint else ""
+            spelled = upper.get(subdiv.upper())
+            maybe = f"; did you mean `{country}-{spelled}`?" if spelled else ""
             return (
                 f"unknown subdivision {subdiv!r} of {country}{maybe} (known: "
                 f"{', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
@@ -344,3 +349,18 @@ def _rows(value: object) -> bool:
         and isinstance(row[1], str)
         for row in value
     )
+
+
+# ---------------------------------------------------------------- time zones
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def zone_info(name: str) -> ZoneInfo:
+    """`ZoneInfo(name)`, kept: ZoneInfo's own cache holds only the last eight zones
+    strongly, so a config with more zones re-read zone files thousands of times. Every
+    module that needs a zone by name asks here."""
+    zone = _ZONES.get(name)
+    if zone is None:
+        zone = _ZONES[name] = ZoneInfo(name)
+    return zone

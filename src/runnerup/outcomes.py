@@ -1,6 +1,6 @@
 """The follow-up loop's closed vocabularies: what a contact can lead to, and how you reach
-out. Kept apart from config.py so that the command line can offer them (choices,
-completion) without importing the YAML and date libraries at start-up."""
+out. Constants only, importing nothing: the command line offers them (choices,
+completion) without loading the YAML and date libraries at start-up."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""SPEC §2: from roles to calls at exact instants. Pure: no clock, no files."""
+"""SPEC §2: from roles to calls at exact instants (the cadence, the log replayed, days off
+skipped) and their stable UIDs. Never reads the clock or prints; `edit_command` alone
+looks at the environment and the file system, to word a suggestion."""
 
 from __future__ import annotations
 
@@ -6,16 +8,16 @@ import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 try:  # CPython's own SHA-1; hashlib's loads OpenSSL, which costs more than the hashing
     from _sha1 import sha1 as _sha1
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha1 as _sha1
 
-from .config import RETRY_OUTCOMES, Config, LogEntry, Role, Touch
+from .config import Config, LogEntry, Role, Touch
 from .durations import Offset
-from .lookups import holiday_names
+from .lookups import holiday_names, zone_info
+from .outcomes import RETRY_OUTCOMES
 
 UTC = timezone.utc
 _UID_NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4a8e-9b0b-52756e6e6572")
@@ -303,18 +305,6 @@ def to_utc(local: datetime, zone: str) -> datetime:
     """Wall-clock time in `zone` to UTC. A time skipped by a DST jump lands after the jump
     (02:30 on a spring-forward night is 03:30); a repeated time takes its first occurrence."""
     return local.replace(tzinfo=zone_info(zone), fold=0).astimezone(UTC)
-
-
-_ZONES: dict[str, ZoneInfo] = {}
-
-
-def zone_info(name: str) -> ZoneInfo:
-    """`ZoneInfo(name)`, kept: ZoneInfo's own cache holds only the last eight zones
-    strongly, so a config with more zones re-read zone files thousands of times."""
-    zone = _ZONES.get(name)
-    if zone is None:
-        zone = _ZONES[name] = ZoneInfo(name)
-    return zone
 
 
 def next_free_day(

@@ -1,4 +1,6 @@
-"""Read YAML safely into a tree that remembers where every value came from.
+"""The located tree: a config file read (bounded) and its YAML parsed into `Node`s that
+remember where every value came from. Never validates: every scalar stays text for the
+validator to judge, and the only problems found here are the file's and the YAML's.
 
 PyYAML's constructors lose positions, silently keep the last of two equal keys, and build
 `!!python/...` objects on request. So runnerup only *parses* the document (no object is
@@ -9,8 +11,10 @@ with its line and column, and the validator decides what the text means.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -20,7 +24,15 @@ from .files import FileRefused, read_regular
 try:  # libyaml keeps line numbers too, and composes several times faster.
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    # The pure-Python loader: another class, with the same parser interface.
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from yaml._yaml import Mark as _CMark
+
+    _Mark: TypeAlias = yaml.Mark | _CMark  # libyaml's marks are a class of their own
 
 MAX_BYTES = 32 * 1024 * 1024
 """Larger files are refused before parsing; 50,000 roles fit in about 15 MB."""
@@ -44,7 +56,7 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _NULL, _MERGE, _VALUE, _STR = (_TAG + name for name in ("null", "merge", "value", "str"))
 
 
-class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+class _Loader(_SafeLoader):
     """SafeLoader with a quicker answer to "which tag has this plain scalar?".
 
     SafeLoader tries up to six regular expressions on each plain scalar; that was a
@@ -63,7 +75,9 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
             if value == "=":
                 return _VALUE
             return _STR  # one shared string: a new one per scalar cost 20 MB at 10,000 roles
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        # BaseResolver.resolve is untyped in the stubs.
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
 
 
 @dataclass(slots=True)
@@ -221,13 +235,14 @@ class _Builder:
 
     def __init__(self, loader: _Loader, filename: str) -> None:
         self.loader = loader
-        self.next_event = loader.get_event
+        # The stubs allow None: get_event gives it only past the stream's end, never read.
+        self.next_event: Callable[[], yaml.Event] = loader.get_event  # type: ignore[assignment]
         self.filename = filename
         self.problems: list[Problem] = []
         self.values = 0  # values built: the file's own
         self.expanded = 0  # values aliases add, by naming a list or mapping again
         # anchor -> (Node, values, levels, mark); Node is None while it is being built
-        self.anchors: dict[str, tuple[Node | None, int, int, yaml.Mark]] = {}
+        self.anchors: dict[str, tuple[Node | None, int, int, _Mark | None]] = {}
         self.depth = 0  # the lists and mappings being built: root to here
         self.deepest = 0  # the most levels reached below the root so far
 
@@ -237,23 +252,25 @@ class _Builder:
         if self.loader.check_event(yaml.StreamEndEvent):
             return None
         self.next_event()  # document start
-        start = self.loader.peek_event().start_mark
-        tree = self.build(self.next_event())
+        root = self.next_event()
+        tree = self.build(root)
         self.next_event()  # document end
         if not self.loader.check_event(yaml.StreamEndEvent):
             event = self.next_event()
-            raise yaml.composer.ComposerError(
+            raise _composer_error(
                 "expected a single document in the stream",
-                start,
+                root.start_mark,
                 "but found another document",
                 event.start_mark,
             )
         return tree
 
-    def fail(self, mark: yaml.Mark, message: str) -> None:
+    def fail(self, mark: _Mark | None, message: str) -> None:
+        assert mark is not None  # the parser marks every event
         self.problems.append(_problem(self.filename, mark.line + 1, mark.column + 1, message))
 
-    def over_budget(self, mark: yaml.Mark) -> ConfigError:
+    def over_budget(self, mark: _Mark | None) -> ConfigError:
+        assert mark is not None
         return ConfigError(
             [
                 _problem(
@@ -265,7 +282,7 @@ class _Builder:
             ]
         )
 
-    def too_deep(self, mark: yaml.Mark, line: int, column: int, where: str = "") -> Node:
+    def too_deep(self, mark: _Mark | None, line: int, column: int, where: str = "") -> Node:
         self.fail(
             mark, f"nested too deeply{where}: more than {MAX_DEPTH} levels of lists and mappings"
         )
@@ -276,7 +293,7 @@ class _Builder:
         if name is None:
             return
         if node is None and name in self.anchors:  # a new anchor, as the composer says
-            raise yaml.composer.ComposerError(
+            raise _composer_error(
                 "found duplicate anchor; first occurrence",
                 self.anchors[name][3],
                 "second occurrence",
@@ -288,12 +305,12 @@ class _Builder:
         """The Node for `event` and, for a list or mapping, every event up to its end."""
         self.values += 1
         mark = event.start_mark
+        assert mark is not None  # the parser marks every event
         line, column = mark.line + 1, mark.column + 1
-        kind = event.__class__
-        if kind is _AliasEvent:
+        if type(event) is _AliasEvent:
             return self.alias(event, line, column)
-        tag = event.tag
-        if kind is _ScalarEvent:
+        if type(event) is _ScalarEvent:
+            tag = event.tag
             if tag is None or tag == "!":
                 tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
             self.anchor(event, None, 1, 0)
@@ -303,8 +320,11 @@ class _Builder:
                 built = _scalar(event, tag, line, column)
             self.anchor(event, built, 1, 0)
             return built
+        assert isinstance(event, _CollectionStartEvent)  # the only other event a value starts with
+        sequence = type(event) is _SequenceStartEvent
+        tag = event.tag
         if tag is None or tag == "!":
-            tag = _SEQ if kind is _SequenceStartEvent else _MAP
+            tag = _SEQ if sequence else _MAP
         self.anchor(event, None, 0, 0)
         if tag not in _ALLOWED_TAGS:
             self.skip()
@@ -321,7 +341,7 @@ class _Builder:
         self.deepest = depth + 1
         self.depth += 1
         try:
-            if kind is _SequenceStartEvent:
+            if sequence:
                 items = []
                 while not self.loader.check_event(_SequenceEndEvent):
                     items.append(self.build(self.next_event()))
@@ -336,7 +356,7 @@ class _Builder:
         self.deepest = max(self.deepest, deepest)
         return built
 
-    def refuse(self, mark: yaml.Mark, tag: str, line: int, column: int) -> Node:
+    def refuse(self, mark: _Mark | None, tag: str, line: int, column: int) -> Node:
         self.fail(
             mark,
             f"tag {_short_tag(tag)} is not allowed: runnerup reads "
@@ -359,12 +379,13 @@ class _Builder:
         """A value named again by an alias: shared, counted against the budget (at most
         twice the file's own values plus `_EXTRA_NODES`), and as deep as it is where it
         is used."""
-        found = self.anchors.get(event.anchor)
+        found = self.anchors.get(event.anchor) if event.anchor is not None else None
         if found is None:
-            raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+            raise _composer_error(None, None, "found undefined alias", event.start_mark)
         built, values, levels, mark = found
         if built is None:
             self.fail(mark, "an alias refers to a value that contains it")
+            assert mark is not None
             return Node("null", mark.line + 1, mark.column + 1)
         if built.kind == "scalar" or built.kind == "null":
             return built
@@ -383,8 +404,8 @@ class _Builder:
         check, next_event = self.loader.check_event, self.next_event
         while not check(_MappingEndEvent):
             key_event = next_event()
-            if key_event.__class__ is not _ScalarEvent:
-                if key_event.__class__ is _AliasEvent:
+            if type(key_event) is not _ScalarEvent:
+                if type(key_event) is _AliasEvent:
                     key = self.build(key_event)
                     if key.kind != "map" and key.kind != "seq":
                         self._entry(entries, merged, key, key_event.start_mark)
@@ -414,7 +435,7 @@ class _Builder:
         entries: dict[str, tuple[Node, Node]],
         merged: dict[str, tuple[Node, Node]],
         key: Node,
-        mark: yaml.Mark,
+        mark: _Mark | None,
     ) -> None:
         name = key.text
         value = self.build(self.next_event())
@@ -458,6 +479,15 @@ def _scalar(event: yaml.ScalarEvent, tag: str, line: int, column: int) -> Node:
     if not quoted and tag == _NULL and event.value in _NULLS:
         return Node("null", line, column, "", False, _NO_ITEMS, _NO_ENTRIES)
     return Node("scalar", line, column, event.value, quoted, _NO_ITEMS, _NO_ENTRIES)
+
+
+def _composer_error(
+    context: str | None, context_mark: _Mark | None, problem: str, problem_mark: _Mark | None
+) -> yaml.composer.ComposerError:
+    """The error PyYAML's composer raises, with libyaml's marks where it has them."""
+    # The stubs accept yaml.error.Mark only; yaml._yaml.Mark has the same fields.
+    error = yaml.composer.ComposerError
+    return error(context, context_mark, problem, problem_mark)  # type: ignore[arg-type]
 
 
 def _short_tag(tag: str) -> str:

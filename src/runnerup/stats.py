@@ -1,6 +1,7 @@
 """`runnerup stats`: what the follow-ups led to, as numbers, a terminal chart and a page.
 
-Pure: the config, the schedule and "today" in, plain data out. The page (`page`) is one
+Pure: the config, the schedule and "today" in, plain data and text out; never prints or
+writes the page (the CLI does). The page (`page`) is one
 self-contained HTML file: inline SVG, no JavaScript, no fonts or images from anywhere.
 """
 
@@ -12,12 +13,11 @@ from datetime import date
 from html import escape
 from statistics import median
 
-from .config import OUTCOMES, Config, LogEntry, Role
-from .schedule import plan_role, zone_info
+from .config import Config, LogEntry, Role
+from .lookups import zone_info
+from .outcomes import OUTCOMES
+from .schedule import plan_role
 
-REPLIES = tuple(
-    o for o in OUTCOMES if o not in ("no-answer", "left-message", "emailed", "messaged")
-)
 BAR_WIDTH = 30
 """The longest bar of the terminal chart, in characters."""
 

@@ -96,7 +96,7 @@ def log_command(
 
     def change(text: str, name: str) -> Any:
         from ..config import parse_config
-        from ..schedule import zone_info
+        from ..lookups import zone_info
 
         now = day or datetime.now(zone_info(parse_config(text.encode(), name).timezone)).date()
         entry = NewEntry(on.date() if on else now, outcome, note.strip() if note else None, next_)

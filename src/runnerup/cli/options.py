@@ -61,7 +61,7 @@ def config_path(value: Path | None) -> Path:
 
 def today_in(value: datetime | None, zone: str) -> date:
     """`--today`, else today's date in your calendar's zone (not the machine's)."""
-    from ..schedule import zone_info
+    from ..lookups import zone_info
 
     return value.date() if value else datetime.now(zone_info(zone)).date()
 

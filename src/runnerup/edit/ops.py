@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
-from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -24,6 +23,7 @@ from ..config import Config, Role, Touch, parse_config
 from ..durations import ValueProblem, parse_offset
 from ..errors import ConfigError
 from ..files import locked, write_atomic
+from ..lookups import zone_info
 from ..source import Node, parse_yaml, read_config_bytes
 from .text import (
     BLANK_LINE,
@@ -303,7 +303,7 @@ def pin_role(
     doc = _Doc(text, filename)
     role, index, node = doc.role(role_id)
     if today is None:
-        today = datetime.now(ZoneInfo(doc.config.timezone)).date()
+        today = datetime.now(zone_info(doc.config.timezone)).date()
     if not role.open:
         raise EditError(f"{role_id} is closed; set `status: open` before pinning a call")
     ended = next((e for e in role.history if e.ends), None)
@@ -376,7 +376,7 @@ def _chosen_touch(
                 return touch
         known = ", ".join(f"`{t.after.text}`" for t in touches)
         raise EditError(f"{role.id} has no touchpoint {after!r} (it has {known})")
-    zone = ZoneInfo(config.timezone)
+    zone = zone_info(config.timezone)
     # Retries and `next` touchpoints come from the log, not from `follow_up`: not pinnable.
     calls = [c for c in schedule(config) if c.role.id == role.id and c.kind == "planned"]
     for call in calls:
@@ -578,7 +578,7 @@ def log_role(
     doc = _Doc(text, filename)
     role, index, node = doc.role(role_id)
     if today is None:
-        today = datetime.now(ZoneInfo(doc.config.timezone)).date()
+        today = datetime.now(zone_info(doc.config.timezone)).date()
     if entry.on > today:
         raise EditError(
             f"{entry.on.isoformat()} is in the future (today is {today.isoformat()}): "
