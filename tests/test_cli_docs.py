@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
-from runnerup.config import KEYS
 from runnerup.docs import WIDTH, render
+from runnerup.keys import KEYS
 
 from .conftest import ROOT
 

@@ -34,9 +34,10 @@ from waitress.server import create_server
 from runnerup import web
 from runnerup.build import build_now, render
 from runnerup.cli import main
-from runnerup.config import Config, load_config, parse_config
 from runnerup.errors import ConfigError, OutputError
 from runnerup.ics import unfold
+from runnerup.model import Config
+from runnerup.validate import load_config, parse_config
 from runnerup.web import FeedApp, RedactToken, feed_name, make_app, saved_token
 
 from .conftest import EPOCH, MINIMAL, SAMPLE, WriteConfig

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from .config import OUTCOMES, Config, LogEntry, Role
 from .content import summary
+from .model import Config, LogEntry, Role
+from .outcomes import OUTCOMES
 from .schedule import NO_REPLY, Call, edit_command, plan_role
 
 OVERDUE_DAYS = 30

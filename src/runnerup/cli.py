@@ -155,7 +155,7 @@ class _Day(click.DateTime):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
-        from .config import read_day
+        from .validate import read_day
 
         try:
             day = read_day(str(value))
@@ -205,8 +205,8 @@ def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> N
     With the JSON Schema beside it, VS Code's YAML extension completes and checks keys
     as you type (see docs/editing.md).
     """
-    from .config import system_timezone
     from .files import resolve_output, write_atomic
+    from .lookups import system_timezone
     from .schema import SCHEMA_FILE, schema_text
     from .starter import gitattributes_update, starter_config
 
@@ -369,8 +369,8 @@ def build(
     line of what changed.
     """
     from .build import build_now, build_output, default_output
-    from .config import load_config
     from .files import locked, refuse_config_as_output, write_atomic
+    from .validate import load_config
 
     path = _config_path(config)
     cfg = load_config(path)
@@ -405,9 +405,9 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
 
     from .agenda import agenda as upcoming
     from .agenda import finished, last_text, log_hint, when_text
-    from .config import load_config
     from .content import summary
     from .schedule import schedule
+    from .validate import load_config
 
     cfg = load_config(_config_path(config))
     day = _today(today, cfg.timezone)
@@ -678,9 +678,9 @@ def push(
     Objects runnerup did not create are never touched. See docs/push.md.
     """
     from .build import build_now, default_output
-    from .config import load_config
     from .push import Account, password
     from .push import push as push_events
+    from .validate import load_config
 
     path = _config_path(config)
     cfg = load_config(path)
@@ -1015,7 +1015,7 @@ def log_command(
     def change(text: str, name: str) -> Any:
         from zoneinfo import ZoneInfo
 
-        from .config import parse_config
+        from .validate import parse_config
 
         now = day or datetime.now(ZoneInfo(parse_config(text.encode(), name).timezone)).date()
         entry = NewEntry(on.date() if on else now, outcome, note.strip() if note else None, next_)
@@ -1041,10 +1041,10 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     An email for `channel: email` (and for a call, to send if they do not answer), the
     text to paste for `channel: message`. runnerup drafts; you send.
     """
-    from .config import load_config
     from .content import draft as drafted
     from .edit import EditError, role_ids
     from .schedule import schedule
+    from .validate import load_config
 
     path = _config_path(config)
     cfg = load_config(path)
@@ -1089,8 +1089,8 @@ def stats(
     Takes several configs (default: $RUNNERUP_CONFIG, else runnerup.yaml) and counts
     them together. Contacts come from each role's `log:`.
     """
-    from .config import load_config
     from .stats import collect, page, text
+    from .validate import load_config
 
     paths = list(configs) or [_config_path(None)]
     if html is not None:

@@ -28,11 +28,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .config import Config, Role, Touch, derive_id, parse_config
 from .durations import Offset, ValueProblem, parse_offset
 from .errors import ConfigError, RunnerupError
 from .files import locked, write_atomic
+from .model import Config, Role, Touch
 from .source import Node, _Loader, parse_yaml, read_config_bytes
+from .validate import derive_id, parse_config
 
 _MERGE = "tag:yaml.org,2002:merge"
 _BOM = b"\xef\xbb\xbf"

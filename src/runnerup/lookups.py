@@ -1,4 +1,4 @@
-"""Public holidays and the codes that name them, without importing 250 countries.
+"""Public holidays and the codes that name them, without importing 250 countries; time zones.
 
 Looking up one country in the `holidays` package imports `holidays.countries`, which
 imports every country's module: about half of an everyday command, for three countries.
@@ -26,6 +26,7 @@ from _thread import get_ident
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FORMAT = 1  # the layout of the cached data; a change here makes every old file a miss
 _MAGIC = b"runnerup holidays cache\n"  # then a CRC-32 of the JSON body, then the body
@@ -344,3 +345,82 @@ def _rows(value: object) -> bool:
         and isinstance(row[1], str)
         for row in value
     )
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@cache
+def valid_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone this machine has (never a path)."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone_suggestion(name: str) -> str | None:
+    """The zone a mistyped name probably meant (case, a typo, a bare city), or None."""
+    import difflib  # only for a mistake
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    by_lower = {z.lower(): z for z in zones}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    hint = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
+    if hint:
+        return hint[0]
+    cities = {z.rsplit("/", 1)[-1].lower(): z for z in zones}
+    city = name.replace(" ", "_").lower()
+    return cities.get(city)
+
+
+_ETC = Path("/etc")
+"""Where Linux keeps `timezone` and `localtime` (a test points it elsewhere)."""
+
+
+def system_timezone() -> str:
+    """The machine's IANA zone name, or UTC when it cannot be told.
+
+    TZ, then /etc/timezone and the /etc/localtime link, as every Linux has them; then
+    tzlocal, which also knows Windows (its registry zone mapped to IANA) and the other
+    places a system keeps its zone. Imported only here: most configs name their zone.
+    """
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and valid_zone(tz):
+        return tz
+    try:
+        name = (_ETC / "timezone").read_text(encoding="utf-8").strip()
+        if valid_zone(name):
+            return name
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        target = os.path.realpath(_ETC / "localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            if valid_zone(name):
+                return name
+    except OSError:
+        pass
+    name = _tzlocal_zone()
+    return name if name and valid_zone(name) else "UTC"
+
+
+def _tzlocal_zone() -> str | None:
+    """tzlocal's name for the local zone, or None: it may warn, raise or know nothing,
+    and a zone we cannot tell is UTC with a warning from `check`, not a crash."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import tzlocal
+
+            return tzlocal.get_localzone_name()
+    except Exception:
+        return None

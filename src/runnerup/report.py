@@ -7,9 +7,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .config import Config, config_warnings, load_config
+from .check import config_warnings
 from .errors import ConfigError, Problem
+from .model import Config
 from .schedule import past_warnings, schedule
+from .validate import load_config
 
 
 @dataclass

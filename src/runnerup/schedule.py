@@ -13,10 +13,11 @@ try:  # CPython's own SHA-1; hashlib's loads OpenSSL, which costs more than the 
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha1 as _sha1
 
-from .config import RETRY_OUTCOMES, Config, LogEntry, Role, Touch
 from .durations import Offset
 from .errors import Problem
 from .lookups import holiday_names
+from .model import Config, LogEntry, Role, Touch
+from .outcomes import RETRY_OUTCOMES
 
 UTC = timezone.utc
 _UID_NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4a8e-9b0b-52756e6e6572")

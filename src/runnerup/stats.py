@@ -12,7 +12,8 @@ from datetime import date
 from html import escape
 from statistics import median
 
-from .config import OUTCOMES, Config, LogEntry, Role
+from .model import Config, LogEntry, Role
+from .outcomes import OUTCOMES
 from .schedule import plan_role, zone_info
 
 REPLIES = tuple(

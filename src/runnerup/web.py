@@ -46,7 +46,6 @@ from .build import (
     read_output,
     render,
 )
-from .config import Config, parse_config
 from .errors import ConfigError, OutputError, Problem, RunnerupError
 from .files import locked, write_atomic
 from .ics import (
@@ -61,7 +60,9 @@ from .ics import (
     unfold,
 )
 from .memory import newest
+from .model import Config
 from .source import read_config_bytes
+from .validate import parse_config
 
 StartResponse = Callable[..., Any]
 TOKEN_FILE = "token"
@@ -686,7 +687,6 @@ def _header_config(data: bytes) -> Config:
         path="",
         name=fields["NAME"],
         timezone="UTC",
-        timezone_from_system=False,
         roles=(),
         description=fields["DESCRIPTION"],
     )
@@ -697,7 +697,7 @@ def _unescape(value: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
-_BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
+_BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", roles=())
 
 
 # waitress's defaults let 100 idle connections take the feed offline for two minutes
