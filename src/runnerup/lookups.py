@@ -69,8 +69,8 @@ def holiday_problem(code: str) -> str | None:
         known = subdivisions(country)
         if subdiv not in known:
             upper = {s.upper(): s for s in known}
-            hint = upper.get(subdiv.upper())
-            maybe = f"; did you mean `{country}-{hint}`?" if hint else ""
+            near = upper.get(subdiv.upper())
+            maybe = f"; did you mean `{country}-{near}`?" if near else ""
             return (
                 f"unknown subdivision {subdiv!r} of {country}{maybe} (known: "
                 f"{', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
@@ -407,8 +407,8 @@ def system_timezone() -> str:
                 return name
     except OSError:
         pass
-    name = _tzlocal_zone()
-    return name if name and valid_zone(name) else "UTC"
+    local = _tzlocal_zone()
+    return local if local and valid_zone(local) else "UTC"
 
 
 def _tzlocal_zone() -> str | None:

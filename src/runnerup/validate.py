@@ -250,7 +250,7 @@ class _Validator:
         for key in _SETTING_KEYS:
             if key.name not in values:
                 continue
-            parsed = _READERS[key.kind](self, values[key.name], _join(path, key.name))
+            parsed: Any = _READERS[key.kind](self, values[key.name], _join(path, key.name))
             if parsed is REPORTED:
                 continue
             if key.name == "talking_points" and not replace_points:
@@ -270,7 +270,7 @@ class _Validator:
         company = self.text(values["company"], f"{path}.company") if "company" in values else ""
         title = self.text(values["title"], f"{path}.title") if "title" in values else ""
         decided = (
-            self.date(values["decided"], f"{path}.decided") if "decided" in values else REPORTED
+            self.day(values["decided"], f"{path}.decided") if "decided" in values else REPORTED
         )
         contact = (
             self.contact(values["contact"], f"{path}.contact") if "contact" in values else REPORTED
@@ -282,7 +282,7 @@ class _Validator:
                 value = read(self, values[name], f"{path}.{name}")
                 if value is not REPORTED:
                     texts[name] = value
-        started = self.date(values["started"], f"{path}.started") if "started" in values else None
+        started = self.day(values["started"], f"{path}.started") if "started" in values else None
         log = self.log(values["log"], f"{path}.log") if "log" in values else ()
         if decided is not REPORTED and log is not REPORTED:
             for entry in log:
@@ -387,7 +387,7 @@ class _Validator:
             return REPORTED
         return value
 
-    def date(self, node: Node, path: str) -> date | _Reported:
+    def day(self, node: Node, path: str) -> date | _Reported:
         raw = self.scalar(node, path, "a date (YYYY-MM-DD)")
         if raw is REPORTED:
             return REPORTED
@@ -406,7 +406,7 @@ class _Validator:
             return REPORTED
         return value
 
-    def datetime(self, node: Node, path: str) -> datetime | _Reported:
+    def local_datetime(self, node: Node, path: str) -> datetime | _Reported:
         raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
         if raw is REPORTED:
             return REPORTED
@@ -419,8 +419,9 @@ class _Validator:
                 f"zone: the contact's is used), found {node.describe}",
             )
             return REPORTED
+        year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
         try:
-            value = datetime(*(int(g or 0) for g in match.groups()))
+            value = datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
             self.fail(node, path, f"{raw.strip()} is not a real date and time ({exc})")
             return REPORTED
@@ -430,7 +431,7 @@ class _Validator:
             return REPORTED
         return value
 
-    def time(self, node: Node, path: str) -> time | _Reported:
+    def clock(self, node: Node, path: str) -> time | _Reported:
         raw = self.scalar(node, path, "a time as HH:MM")
         if raw is REPORTED:
             return REPORTED
@@ -536,7 +537,7 @@ class _Validator:
         if "after" not in values:
             return REPORTED
         offset = self.offset(values["after"], f"{path}.after")
-        at = self.datetime(values["at"], f"{path}.at") if "at" in values else None
+        at = self.local_datetime(values["at"], f"{path}.at") if "at" in values else None
         if offset is REPORTED or at is REPORTED:
             return REPORTED
         return Touch(offset, at, node.line, node.column)
@@ -755,7 +756,7 @@ class _Validator:
             return REPORTED
         values = self.section(node, path, "log_entry")
         before = len(self.problems)
-        on = self.date(values["on"], f"{path}.on") if "on" in values else REPORTED
+        on = self.day(values["on"], f"{path}.on") if "on" in values else REPORTED
         outcome = (
             self.choice(values["outcome"], f"{path}.outcome", _OUTCOME_NAMES)
             if "outcome" in values
@@ -796,9 +797,9 @@ class _Validator:
             return REPORTED
         text = raw.strip()
         if _DATE_RE.fullmatch(text):
-            return self.date(node, path)
+            return self.day(node, path)
         if _DATETIME_RE.fullmatch(text):
-            return self.datetime(node, path)
+            return self.local_datetime(node, path)
         offset = self.offset(node, path)
         if offset is not REPORTED and offset.canonical == "P0D":
             self.fail(node, path, f"expected an offset of at least a day, found {node.describe}")
@@ -811,9 +812,9 @@ _TextReader = Callable[[_Validator, Node, str], str | _Reported]
 
 _READERS: dict[str, _Reader] = {
     "text": _Validator.text,
-    "date": _Validator.date,
-    "datetime": _Validator.datetime,
-    "time": _Validator.time,
+    "date": _Validator.day,
+    "datetime": _Validator.local_datetime,
+    "time": _Validator.clock,
     "duration": _Validator.duration,
     "reminder": _Validator.reminder,
     "prep": _Validator.prep,
