@@ -341,12 +341,6 @@ class _Validator:
 
     # -- values
 
-    def value(self, kind: str, node: Node, path: str) -> object:
-        reader = _READERS.get(kind)
-        if reader is None:  # a section kind in a place that expects a value
-            raise AssertionError(kind)
-        return reader(self, node, path)
-
     def scalar(
         self, node: Node, path: str, expected: str, *, text_checked: bool = True
     ) -> str | _Reported:
