@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
@@ -70,6 +70,9 @@ def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) 
     return validator.config(tree)
 
 
+_T = TypeVar("_T")
+
+
 class _Reported(Enum):
     REPORTED = 0
 
@@ -84,6 +87,7 @@ _REQUIRED = {section: tuple(k.name for k in keys if k.required) for section, key
 _OUTCOME_NAMES = tuple(OUTCOMES)
 _FOLLOW_UP_FROM = ("started", "decided")
 _NONE_WORDS = ("none", "no", "off", "false")
+_EMPTY = "expected text, found an empty string"
 
 
 class _Validator:
@@ -363,8 +367,12 @@ class _Validator:
         if raw is REPORTED:
             return REPORTED
         value = raw.strip()
-        if not value:
-            self.fail(node, path, "expected text, found an empty string")
+        return self.checked(node, path, value, None if value else _EMPTY)
+
+    def checked(self, node: Node, path: str, value: _T, problem: str | None) -> _T | _Reported:
+        """`value`, or REPORTED after reporting `problem`."""
+        if problem:
+            self.fail(node, path, problem)
             return REPORTED
         return value
 
@@ -385,20 +393,16 @@ class _Validator:
         raw = self.scalar(node, path, "a date (YYYY-MM-DD)")
         if raw is REPORTED:
             return REPORTED
-        match = _DATE_RE.fullmatch(raw.strip())
+        text = raw.strip()
+        match = _DATE_RE.fullmatch(text)
         if not match:
             self.fail(node, path, f"expected a date as YYYY-MM-DD, found {node.describe}")
             return REPORTED
         try:
-            value = date(*(int(g) for g in match.groups()))
+            return _real_date(match, text)
         except ValueError as exc:
-            self.fail(node, path, f"{raw.strip()} is not a real date ({exc})")
+            self.fail(node, path, str(exc))
             return REPORTED
-        problem = date_problem(value)
-        if problem:
-            self.fail(node, path, problem)
-            return REPORTED
-        return value
 
     def local_datetime(self, node: Node, path: str) -> datetime | _Reported:
         raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
@@ -419,11 +423,7 @@ class _Validator:
         except ValueError as exc:
             self.fail(node, path, f"{raw.strip()} is not a real date and time ({exc})")
             return REPORTED
-        problem = date_problem(value.date())
-        if problem:
-            self.fail(node, path, problem)
-            return REPORTED
-        return value
+        return self.checked(node, path, value, date_problem(value.date()))
 
     def clock(self, node: Node, path: str) -> time | _Reported:
         raw = self.scalar(node, path, "a time as HH:MM")
@@ -578,11 +578,7 @@ class _Validator:
                 f"for no holidays write `none`, found {node.describe} (for Norway write `NO`)",
             )
             return REPORTED
-        problem = holiday_problem(code)
-        if problem:
-            self.fail(node, path, problem)
-            return REPORTED
-        return code
+        return self.checked(node, path, code, holiday_problem(code))
 
     def timezone(self, node: Node, path: str) -> str | _Reported:
         raw = self.scalar(node, path, "an IANA time zone such as `America/New_York`")
@@ -627,13 +623,9 @@ class _Validator:
             return REPORTED
         value = raw.strip()
         problem = url_problem(value)
-        if problem is None and text_problem(value):  # a non-character, say
-            self.fail(node, path, str(text_problem(value)))
-            return REPORTED
         if problem:
-            self.fail(node, path, f"{problem}, found {node.describe}")
-            return REPORTED
-        return value
+            return self.checked(node, path, value, f"{problem}, found {node.describe}")
+        return self.checked(node, path, value, text_problem(value))  # a non-character, say
 
     def email(self, node: Node, path: str) -> str | _Reported:
         return self.matching(node, path, "an email address", _EMAIL_RE, "an email address")
@@ -668,14 +660,9 @@ class _Validator:
         raw = self.scalar(node, path, "a template (text with placeholders)")
         if raw is REPORTED:
             return REPORTED
-        problem = template_problem(raw)
-        if problem:
-            self.fail(node, path, problem)
-            return REPORTED
-        if not raw.strip():
-            self.fail(node, path, "expected text, found an empty string")
-            return REPORTED
-        return raw.strip()
+        text = raw.strip()
+        problem = template_problem(raw) or (None if text else _EMPTY)
+        return self.checked(node, path, text, problem)
 
     def choice(self, node: Node, path: str, options: tuple[str, ...]) -> str | _Reported:
         shown = ", ".join(f"`{o}`" for o in options)
@@ -861,6 +848,11 @@ def read_day(text: str) -> date:
     match = _DATE_RE.fullmatch(text)
     if not match:
         raise ValueError(f"expected a date as YYYY-MM-DD, found {text!r}")
+    return _real_date(match, text)
+
+
+def _real_date(match: re.Match[str], text: str) -> date:
+    """The date `_DATE_RE` matched in `text`, within the bounds; ValueError says why not."""
     try:
         value = date(*(int(g) for g in match.groups()))
     except ValueError as exc:
