@@ -8,13 +8,14 @@ says which keys each section has and which reader reads each value.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import string
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
@@ -71,6 +72,7 @@ def parse_config(data: bytes, filename: str, *, system_zone: str | None = None) 
 
 
 _T = TypeVar("_T")
+_ReadText: TypeAlias = "Callable[[_Validator, Node, str, str], _T]"
 
 
 class _Reported(Enum):
@@ -80,6 +82,27 @@ class _Reported(Enum):
 REPORTED: Final = _Reported.REPORTED
 """What every reader returns for a value it has reported as a problem (None can be a
 value: `reminder: none`)."""
+
+
+def _reads(
+    expected: str, *, text_checked: bool = True
+) -> Callable[[_ReadText[_T]], Callable[[_Validator, Node, str], _T | _Reported]]:
+    """Makes a reader of a scalar's text out of what reads the text: the reader reports a
+    node that is not a scalar (saying it `expected` ...) or, with `text_checked`, holds a
+    character a calendar cannot carry, as `scalar` does, and returns REPORTED."""
+
+    def wrap(read: _ReadText[_T]) -> Callable[[_Validator, Node, str], _T | _Reported]:
+        @functools.wraps(read)
+        def reader(self: _Validator, node: Node, path: str) -> _T | _Reported:
+            if node.kind == "scalar" and not (text_checked and UNCARRIED.search(node.text)):
+                return read(self, node, path, node.text)
+            self.scalar(node, path, expected, text_checked=text_checked)  # reports it
+            return REPORTED
+
+        return reader
+
+    return wrap
+
 
 # Each section's known and required key names, worked out once, not per mapping.
 _KNOWN = {section: frozenset(k.name for k in keys) for section, keys in KEYS.items()}
@@ -362,10 +385,8 @@ class _Validator:
             return REPORTED
         return node.text
 
-    def text(self, node: Node, path: str) -> str | _Reported:
-        raw = self.scalar(node, path, "text")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("text")
+    def text(self, node: Node, path: str, raw: str) -> str | _Reported:
         value = raw.strip()
         return self.checked(node, path, value, None if value else _EMPTY)
 
@@ -376,23 +397,8 @@ class _Validator:
             return REPORTED
         return value
 
-    def matching(
-        self, node: Node, path: str, expected: str, pattern: re.Pattern[str], wanted: str
-    ) -> str | _Reported:
-        """A scalar whose stripped text `pattern` matches in full."""
-        raw = self.scalar(node, path, expected)
-        if raw is REPORTED:
-            return REPORTED
-        value = raw.strip()
-        if not pattern.fullmatch(value):
-            self.fail(node, path, f"expected {wanted}, found {node.describe}")
-            return REPORTED
-        return value
-
-    def day(self, node: Node, path: str) -> date | _Reported:
-        raw = self.scalar(node, path, "a date (YYYY-MM-DD)")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a date (YYYY-MM-DD)")
+    def day(self, node: Node, path: str, raw: str) -> date | _Reported:
         text = raw.strip()
         match = _DATE_RE.fullmatch(text)
         if not match:
@@ -404,10 +410,8 @@ class _Validator:
             self.fail(node, path, str(exc))
             return REPORTED
 
-    def local_datetime(self, node: Node, path: str) -> datetime | _Reported:
-        raw = self.scalar(node, path, "a local date and time (YYYY-MM-DD HH:MM)")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a local date and time (YYYY-MM-DD HH:MM)")
+    def local_datetime(self, node: Node, path: str, raw: str) -> datetime | _Reported:
         match = _DATETIME_RE.fullmatch(raw.strip())
         if not match:
             self.fail(
@@ -425,10 +429,8 @@ class _Validator:
             return REPORTED
         return self.checked(node, path, value, date_problem(value.date()))
 
-    def clock(self, node: Node, path: str) -> time | _Reported:
-        raw = self.scalar(node, path, "a time as HH:MM")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a time as HH:MM")
+    def clock(self, node: Node, path: str, raw: str) -> time | _Reported:
         match = _TIME_RE.fullmatch(raw.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             self.fail(
@@ -439,10 +441,8 @@ class _Validator:
             return REPORTED
         return time(int(match[1]), int(match[2]))
 
-    def duration(self, node: Node, path: str) -> timedelta | _Reported:
-        raw = self.scalar(node, path, "a duration such as `20 minutes`")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a duration such as `20 minutes`")
+    def duration(self, node: Node, path: str, raw: str) -> timedelta | _Reported:
         try:
             value = parse_duration(raw, allow_bare=True, most=MAX_CALL)
         except ValueProblem as exc:
@@ -453,18 +453,17 @@ class _Validator:
             return REPORTED
         return value
 
-    def reminder(self, node: Node, path: str) -> timedelta | _Reported | None:
-        return self.optional_duration(node, path, zero_ok=True)
+    @_reads("a duration such as `1 day`, or `none`")
+    def reminder(self, node: Node, path: str, raw: str) -> timedelta | _Reported | None:
+        return self.optional_duration(node, path, raw, zero_ok=True)
 
-    def prep(self, node: Node, path: str) -> timedelta | _Reported | None:
-        return self.optional_duration(node, path, zero_ok=False)
+    @_reads("a duration such as `1 day`, or `none`")
+    def prep(self, node: Node, path: str, raw: str) -> timedelta | _Reported | None:
+        return self.optional_duration(node, path, raw, zero_ok=False)
 
     def optional_duration(
-        self, node: Node, path: str, *, zero_ok: bool
+        self, node: Node, path: str, raw: str, *, zero_ok: bool
     ) -> timedelta | _Reported | None:
-        raw = self.scalar(node, path, "a duration such as `1 day`, or `none`")
-        if raw is REPORTED:
-            return REPORTED
         if raw.strip().lower() in _NONE_WORDS:
             return None
         try:
@@ -477,10 +476,8 @@ class _Validator:
             return REPORTED
         return value
 
-    def offset(self, node: Node, path: str) -> Offset | _Reported:
-        raw = self.scalar(node, path, "an offset such as `90 days`")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("an offset such as `90 days`")
+    def offset(self, node: Node, path: str, raw: str) -> Offset | _Reported:
         try:
             return parse_offset(raw)
         except ValueProblem as exc:
@@ -564,10 +561,8 @@ class _Validator:
             days.add(WEEKDAYS.index(name))
         return frozenset(days) if ok else REPORTED
 
-    def holidays(self, node: Node, path: str) -> str | _Reported | None:
-        raw = self.scalar(node, path, "a country code such as `US` or `US-CA`")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a country code such as `US` or `US-CA`")
+    def holidays(self, node: Node, path: str, raw: str) -> str | _Reported | None:
         code = raw.strip()
         if code.lower() == "none":
             return None
@@ -580,10 +575,8 @@ class _Validator:
             return REPORTED
         return self.checked(node, path, code, holiday_problem(code))
 
-    def timezone(self, node: Node, path: str) -> str | _Reported:
-        raw = self.scalar(node, path, "an IANA time zone such as `America/New_York`")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("an IANA time zone such as `America/New_York`")
+    def timezone(self, node: Node, path: str, raw: str) -> str | _Reported:
         name = raw.strip()
         if not valid_zone(name):
             hint = zone_suggestion(name)
@@ -617,37 +610,42 @@ class _Validator:
             points.append(raw.strip())
         return tuple(points) if ok else REPORTED
 
-    def url(self, node: Node, path: str) -> str | _Reported:
-        raw = self.scalar(node, path, "a link starting with https://", text_checked=False)
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a link starting with https://", text_checked=False)
+    def url(self, node: Node, path: str, raw: str) -> str | _Reported:
         value = raw.strip()
         problem = url_problem(value)
         if problem:
             return self.checked(node, path, value, f"{problem}, found {node.describe}")
         return self.checked(node, path, value, text_problem(value))  # a non-character, say
 
-    def email(self, node: Node, path: str) -> str | _Reported:
-        return self.matching(node, path, "an email address", _EMAIL_RE, "an email address")
+    @_reads("an email address")
+    def email(self, node: Node, path: str, raw: str) -> str | _Reported:
+        value = raw.strip()
+        if _EMAIL_RE.fullmatch(value):
+            return value
+        self.fail(node, path, f"expected an email address, found {node.describe}")
+        return REPORTED
 
-    def status(self, node: Node, path: str) -> str | _Reported:
-        raw = self.scalar(node, path, "`open` or `closed`")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("`open` or `closed`")
+    def status(self, node: Node, path: str, raw: str) -> str | _Reported:
         value = raw.strip().lower()
         if value not in ("open", "closed"):
             self.fail(node, path, f"expected `open` or `closed`, found {node.describe}")
             return REPORTED
         return value
 
-    def role_id(self, node: Node, path: str) -> str | _Reported:
-        return self.matching(
-            node,
-            path,
-            "an id such as `acme-spm`",
-            _ID_RE,
-            "an id of letters, digits, `.`, `_` and `-` (at most 64)",
-        )
+    @_reads("an id such as `acme-spm`")
+    def role_id(self, node: Node, path: str, raw: str) -> str | _Reported:
+        value = raw.strip()
+        if not _ID_RE.fullmatch(value):
+            self.fail(
+                node,
+                path,
+                "expected an id of letters, digits, `.`, `_` and `-` (at "
+                f"most 64), found {node.describe}",
+            )
+            return REPORTED
+        return value
 
     # -- the follow-up loop (issue 9): new readers, next to the others
 
@@ -656,10 +654,8 @@ class _Validator:
         parsed = {name: self.template(value, _join(path, name)) for name, value in values.items()}
         return Templates(**{k: v for k, v in parsed.items() if v is not REPORTED})
 
-    def template(self, node: Node, path: str) -> str | _Reported:
-        raw = self.scalar(node, path, "a template (text with placeholders)")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a template (text with placeholders)")
+    def template(self, node: Node, path: str, raw: str) -> str | _Reported:
         text = raw.strip()
         problem = template_problem(raw) or (None if text else _EMPTY)
         return self.checked(node, path, text, problem)
@@ -694,10 +690,8 @@ class _Validator:
             return REPORTED
         return offset
 
-    def attempts(self, node: Node, path: str) -> int | _Reported:
-        raw = self.scalar(node, path, "a number of attempts (1 to 20)")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("a number of attempts (1 to 20)")
+    def attempts(self, node: Node, path: str, raw: str) -> int | _Reported:
         text = raw.strip()
         if not text.isdigit() or not 1 <= int(text) <= 20:
             self.fail(
@@ -746,11 +740,11 @@ class _Validator:
         note = self.text(values["note"], f"{path}.note") if "note" in values else None
         nxt = self.next(values["next"], f"{path}.next") if "next" in values else None
         if (
-            len(self.problems) > before
-            or on is REPORTED
+            on is REPORTED
             or outcome is REPORTED
             or note is REPORTED
             or nxt is REPORTED
+            or len(self.problems) > before
         ):
             return REPORTED
         if nxt is not None and outcome in ENDING_OUTCOMES:
@@ -772,10 +766,8 @@ class _Validator:
                 return REPORTED
         return LogEntry(on, outcome, note, nxt, index, node.line, node.column)
 
-    def next(self, node: Node, path: str) -> Offset | datetime | date | _Reported:
-        raw = self.scalar(node, path, "an offset such as `2 weeks`, or a date")
-        if raw is REPORTED:
-            return REPORTED
+    @_reads("an offset such as `2 weeks`, or a date")
+    def next(self, node: Node, path: str, raw: str) -> Offset | datetime | date | _Reported:
         text = raw.strip()
         if _DATE_RE.fullmatch(text):
             return self.day(node, path)
