@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from .durations import Offset, ValueProblem, parse_duration, parse_offset
 from .errors import ConfigError, Problem
-from .keys import _SETTING_KEYS, KEYS
+from .keys import KEYS
 from .lookups import holiday_problem, system_timezone, valid_zone, zone_suggestion
 from .model import (
     DAY_NAMES,
@@ -274,7 +274,7 @@ class _Validator:
     ) -> Settings:
         """`base` with what `values` (a section's entries) override; `base` itself if none."""
         changes: dict[str, Any] = {}  # each reader's type is its field's: tests/test_keys.py
-        for key in _SETTING_KEYS:
+        for key in KEYS["defaults"]:
             if key.name not in values:
                 continue
             parsed: Any = _READERS[key.kind](self, values[key.name], _join(path, key.name))
