@@ -24,6 +24,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "runnerup.schema.json"
 """What `runnerup init` writes next to the config, and its modeline points at."""
 
+
 def _ci(word: str) -> str:
     """A case-insensitive regex for a word (JSON Schema patterns have no flags)."""
     return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)

@@ -107,6 +107,7 @@ def _reads(
 # Each section's known and required key names, worked out once, not per mapping.
 _KNOWN = {section: frozenset(k.name for k in keys) for section, keys in KEYS.items()}
 _REQUIRED = {section: tuple(k.name for k in keys if k.required) for section, keys in KEYS.items()}
+_SETTINGS = KEYS["defaults"]
 _OUTCOME_NAMES = tuple(OUTCOMES)
 _FOLLOW_UP_FROM = ("started", "decided")
 _NONE_WORDS = ("none", "no", "off", "false")
@@ -274,7 +275,7 @@ class _Validator:
     ) -> Settings:
         """`base` with what `values` (a section's entries) override; `base` itself if none."""
         changes: dict[str, Any] = {}  # each reader's type is its field's: tests/test_keys.py
-        for key in KEYS["defaults"]:
+        for key in _SETTINGS:
             if key.name not in values:
                 continue
             parsed: Any = _READERS[key.kind](self, values[key.name], _join(path, key.name))
