@@ -1,6 +1,6 @@
-"""`runnerup check`'s findings: every warning about a config that is valid but probably not
-what the user meant. Never prints and never reads files: the CLI shows what it returns.
-"""
+"""`runnerup check`'s findings: every problem and warning about a config. Never prints:
+the CLI shows what it returns. (Engineer A's part: the config's own warnings; the report
+joins at merge.)"""
 
 from __future__ import annotations
 
