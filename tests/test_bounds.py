@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from runnerup.build import build_now
 from runnerup.cli import main
-from runnerup.config import derive_id, parse_config
 from runnerup.errors import ConfigError, OutputError
+from runnerup.validate import derive_id, parse_config
 
 ROLE = """\
 calendar:

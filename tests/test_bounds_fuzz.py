@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from runnerup.agenda import agenda
 from runnerup.build import render
-from runnerup.check import past_warnings
+from runnerup.check import config_warnings, past_warnings
 from runnerup.cli import main
-from runnerup.config import config_warnings, parse_config
 from runnerup.errors import ConfigError
 from runnerup.schedule import schedule
+from runnerup.validate import parse_config
 
 NOW = datetime(2026, 11, 18, tzinfo=timezone.utc)
 FAST = settings(

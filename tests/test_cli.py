@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from runnerup import __version__
 from runnerup.cli import main
-from runnerup.config import parse_config
+from runnerup.validate import parse_config
 
 from .conftest import MINIMAL, SAMPLE
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from runnerup.cli import command as load_command
 from runnerup.cli import main
-from runnerup.config import KEYS
-from runnerup.docs import WIDTH, render
+from runnerup.docs import KEY_TABLES, WIDTH, config_md, key_table, render
+from runnerup.keys import KEYS
 
 from .conftest import ROOT
 
@@ -135,6 +135,16 @@ def config_md_keys(heading: str, nth: int = 0) -> list[str]:
     return re.findall(r"^\| `([a-z_]+)` \|", tables[nth], re.M)
 
 
+def test_config_md_key_tables_are_generated() -> None:
+    """docs/config.md's key tables are what `python -m runnerup.docs docs/config.md`
+    writes from `KEYS`, and every section with a table has its markers."""
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    for section in KEY_TABLES:
+        assert text.count(f"<!-- BEGIN KEYS {section} -->\n") == 1, section
+        assert text.count(f"<!-- END KEYS {section} -->\n") == 1, section
+    assert text == config_md(text), "run: python -m runnerup.docs docs/config.md"
+
+
 @pytest.mark.parametrize(
     ("section", "heading"),
     [
@@ -150,11 +160,15 @@ def config_md_keys(heading: str, nth: int = 0) -> list[str]:
 )
 def test_config_md_lists_exactly_the_schemas_keys(section: str, heading: str) -> None:
     """docs/config.md's key tables and `KEYS` (the validator and the JSON Schema) agree:
-    no key is undocumented, and no documented key is refused as unknown."""
+    no key is undocumented, and no documented key is refused as unknown; each generated
+    table sits under its own heading."""
     keys = [k.name for k in KEYS[section]]
     if section == "role":  # the settings are one row there: "any key of defaults"
         keys = [k for k in keys if k not in {s.name for s in KEYS["defaults"]}]
     assert sorted(config_md_keys(heading)) == sorted(keys)
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    part = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    assert f"<!-- BEGIN KEYS {section} -->\n{key_table(section)}" in part
 
 
 def test_config_md_layout_lists_the_top_level_keys() -> None:

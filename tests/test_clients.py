@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from runnerup.build import render
-from runnerup.config import parse_config
 from runnerup.schedule import schedule
+from runnerup.validate import parse_config
 
 from .conftest import SAMPLE
 from .interop import ToolMissing

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
-from runnerup.config import parse_config
 from runnerup.edit.ops import NewRole, add_role, close_role, pin_role
 from runnerup.edit.text import EditError, scalar
 from runnerup.errors import ConfigError
 from runnerup.starter import starter_config
+from runnerup.validate import parse_config
 
 HEAVY = """\
 # yaml-language-server: $schema=runnerup.schema.json

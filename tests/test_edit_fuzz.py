@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runnerup.config import parse_config
 from runnerup.edit.ops import NewRole, add_role, close_role, pin_role
 from runnerup.edit.text import EditError
 from runnerup.source import parse_yaml
+from runnerup.validate import parse_config
 
 from .conftest import SAMPLE
 from .test_edit import BASE, EMPTY_AND_MERGED, HEAVY, SHARED

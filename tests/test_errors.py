@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
-from runnerup.config import parse_config
 from runnerup.errors import ConfigError
 from runnerup.source import MAX_BYTES
+from runnerup.validate import parse_config
 
 ROLE = """\
   - company: Acme Corp

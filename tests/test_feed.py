@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from runnerup import build, ics
 from runnerup.build import render
 from runnerup.cli import main
-from runnerup.config import load_config, parse_config
 from runnerup.ics import read_previous
+from runnerup.validate import load_config, parse_config
 
 from . import interop
 from .conftest import EPOCH, MINIMAL, SAMPLE

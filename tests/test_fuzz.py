@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runnerup.build import render
-from runnerup.config import parse_config
 from runnerup.errors import ConfigError
+from runnerup.validate import parse_config
 
 from .conftest import SAMPLE
 

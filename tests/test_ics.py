@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runnerup.build import render
-from runnerup.config import parse_config
 from runnerup.ics import date_stamp, escape, fold, unfold, utc_stamp
+from runnerup.validate import parse_config
 
 from .conftest import MINIMAL, SAMPLE
 

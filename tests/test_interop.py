@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runnerup.build import render
-from runnerup.config import parse_config
 from runnerup.ics import read_previous
 from runnerup.schedule import schedule
+from runnerup.validate import parse_config
 
 from .conftest import SAMPLE
 from .interop import EXTERNAL_READERS, PYTHON_READERS

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runnerup.cli import main
-from runnerup.config import OUTCOMES, parse_config
 from runnerup.draft import MAILTO_LIMIT, mailto
 from runnerup.errors import ConfigError
+from runnerup.outcomes import OUTCOMES
 from runnerup.schedule import schedule, touch_uid
+from runnerup.validate import parse_config
 
 from .conftest import MINIMAL
 from .interop import EXTERNAL_READERS, PYTHON_READERS

@@ -367,8 +367,8 @@ _PIECES = [
 
 def _fuzz_bases() -> list[bytes]:
     from runnerup.build import render
-    from runnerup.config import parse_config
     from runnerup.ics import read_previous
+    from runnerup.validate import parse_config
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     text = SAMPLE.read_bytes()
@@ -407,8 +407,8 @@ def test_a_mangled_previous_output_is_used_or_refused_never_a_crash(
     memory, and a copy another tool re-saved: the build either works or stops with an
     error about the file (a RunnerupError, which the CLI prints as one line)."""
     from runnerup.build import build_output
-    from runnerup.config import parse_config
     from runnerup.errors import RunnerupError
+    from runnerup.validate import parse_config
 
     data = bytearray(FUZZ_BASES[base])
     for where, cut, piece in edits:

@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from runnerup.cli import main
-from runnerup.config import load_config
 from runnerup.push import KEYRING_SERVICE, MARKER, state_path
+from runnerup.validate import load_config
 
 from .interop import PYTHON_READERS
 from .test_interop import expected_instants

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from runnerup import build
 from runnerup.cli import main
-from runnerup.config import load_config
+from runnerup.validate import load_config
 
 from .conftest import SAMPLE
 

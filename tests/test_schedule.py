@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from runnerup.config import parse_config
 from runnerup.durations import parse_offset
 from runnerup.schedule import schedule
+from runnerup.validate import parse_config
 
 
 def calls_for(

@@ -16,12 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runnerup.cli import main
-from runnerup.config import KEYS, parse_config
 from runnerup.durations import OutOfRange, ValueProblem, parse_duration, parse_offset
 from runnerup.errors import ConfigError
+from runnerup.keys import KEYS
 from runnerup.schema import config_schema, schema_text
 from runnerup.source import Node, parse_yaml
 from runnerup.starter import starter_config
+from runnerup.validate import parse_config
 
 from .conftest import MINIMAL, SAMPLE
 

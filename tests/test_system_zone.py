@@ -14,9 +14,9 @@ import pytest
 import tzlocal
 from click.testing import CliRunner
 
-from runnerup import config
+from runnerup import lookups
 from runnerup.cli import main
-from runnerup.config import system_timezone
+from runnerup.lookups import system_timezone
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def etc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "etc"
     folder.mkdir()
     monkeypatch.delenv("TZ")
-    monkeypatch.setattr(config, "_ETC", folder)
+    monkeypatch.setattr(lookups, "_ETC", folder)
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Asia/Tokyo")
     return folder
 

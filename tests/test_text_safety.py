@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.cli import main
-from runnerup.config import parse_config
 from runnerup.ics import _content_bytes, escape
+from runnerup.validate import parse_config
 
 from .conftest import MINIMAL
 from .interop import EXTERNAL_READERS, PYTHON_READERS

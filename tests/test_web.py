@@ -33,7 +33,6 @@ from waitress.server import create_server
 
 from runnerup.build import build_now, render
 from runnerup.cli import main
-from runnerup.config import Config, load_config, parse_config
 from runnerup.errors import ConfigError, OutputError, RunnerupError
 from runnerup.feed import server as feed_server
 from runnerup.feed import state as feed_state
@@ -42,6 +41,8 @@ from runnerup.feed import wsgi as feed_wsgi
 from runnerup.feed.token import RedactToken, saved_token, token_folder
 from runnerup.feed.wsgi import FeedApp, feed_name, make_app
 from runnerup.ics import unfold
+from runnerup.model import Config
+from runnerup.validate import load_config, parse_config
 
 from .conftest import EPOCH, MINIMAL, SAMPLE, WriteConfig
 

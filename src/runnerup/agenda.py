@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from .config import Config, LogEntry, Role
 from .console import plural
 from .content import summary
 from .lookups import zone_info
+from .model import Config, LogEntry, Role
 from .outcomes import OUTCOMES
 from .schedule import NO_REPLY, Call, edit_command, plan_role
 

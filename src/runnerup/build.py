@@ -7,7 +7,6 @@ import re
 from datetime import datetime, time, timezone
 from pathlib import Path
 
-from .config import LATEST, Config
 from .errors import OutputError
 from .files import FileRefused, read_regular
 from .ics import (
@@ -23,6 +22,7 @@ from .ics import (
     read_previous,
 )
 from .memory import KEEP_CANCELLED, Changes, merge
+from .model import LATEST, Config
 from .schedule import schedule
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from .config import Config, Role
 from .draft import Draft, draft_for
 from .durations import describe_duration
 from .lookups import zone_info
+from .model import Config, Role
 from .outcomes import OUTCOMES
 from .schedule import Call, ordinal
 

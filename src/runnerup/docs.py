@@ -1,19 +1,26 @@
-"""docs/cli.md, generated from each command's own `--help`, so the reference cannot drift.
+"""docs/cli.md, generated from each command's own `--help`, and docs/config.md's key
+tables, generated from `keys.KEYS`, so neither reference can drift. Writes only the file named.
 
-Regenerate after changing a command, an option or a help text:
+Regenerate after changing a command, an option or a help text, or a key:
 
     python -m runnerup.docs docs/cli.md
+    python -m runnerup.docs docs/config.md
 
-tests/test_cli_docs.py fails while the file differs from what this writes. Every command
-registered at generation time is included, in `runnerup --help` order.
+tests/test_cli_docs.py fails while either file differs from what this writes. Every command
+registered at generation time is included, in `runnerup --help` order. In config.md only
+the tables between `<!-- BEGIN KEYS section -->` and `<!-- END KEYS section -->` are
+rewritten; the prose around them is written by hand.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
+
+from .keys import KEYS
 
 WIDTH = 78
 """Help is wrapped at a fixed width (what Click uses on an 80-column terminal), so the
@@ -66,6 +73,11 @@ def render() -> str:
 def main(argv: list[str] | None = None) -> int:
     """`python -m runnerup.docs [FILE]`: write the reference to FILE, or to stdout."""
     args = sys.argv[1:] if argv is None else argv
+    if args and Path(args[0]).name == "config.md":
+        path = Path(args[0])
+        path.write_text(config_md(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"wrote {args[0]}")
+        return 0
     text = render()
     if not args:
         sys.stdout.write(text)
@@ -73,6 +85,56 @@ def main(argv: list[str] | None = None) -> int:
     Path(args[0]).write_text(text, encoding="utf-8")
     print(f"wrote {args[0]}")
     return 0
+
+
+# --------------------------------------------------------------------------- config.md
+
+KEY_TABLES: dict[str, tuple[str, bool]] = {
+    "calendar": ("default", True),
+    "caldav": ("option, environment", True),
+    "defaults": ("default", True),
+    "role": ("default", True),
+    "contact": ("default", True),
+    "touchpoint": ("default", True),
+    "log_entry": ("default", True),
+    "templates": ("default", False),
+}
+"""Each section with a table in docs/config.md: its third column's heading (a key's
+`default` cell), and whether it has an example column."""
+
+_SETTINGS_ROW = (
+    "any key of [defaults](#defaults-and-per-role-settings)",
+    "Overrides the default for this role.",
+    "",
+    "`holidays: GB-ENG`",
+)
+"""The role table's last row: the settings are documented once, under defaults."""
+
+_MARKER = re.compile(r"(<!-- BEGIN KEYS (\w+) -->\n).*?(<!-- END KEYS \2 -->)", re.S)
+
+
+def key_table(section: str) -> str:
+    """One section's key table, as docs/config.md shows it: required keys first, then in
+    `KEYS` order."""
+    third, examples = KEY_TABLES[section]
+    head = ("key", "meaning", third, "example")[: 4 if examples else 3]
+    keys = KEYS[section]
+    if section == "role":
+        settings = {k.name for k in KEYS["defaults"]}
+        keys = tuple(k for k in keys if k.name not in settings)
+    rows = [head, ("---",) * len(head)]
+    for key in sorted(keys, key=lambda k: not k.required):  # the required keys first
+        rows.append((f"`{key.name}`", key.meaning, key.default, key.example_cell)[: len(head)])
+    if section == "role":
+        rows.append(_SETTINGS_ROW)
+    lines = ["|" + "|".join(f" {c} " if c else " " for c in row) + "|" for row in rows]
+    lines[1] = "|" + "|".join("---" for _ in head) + "|"
+    return "\n".join(lines) + "\n"
+
+
+def config_md(text: str) -> str:
+    """docs/config.md's text with every marked key table generated afresh."""
+    return _MARKER.sub(lambda m: m[1] + key_table(m[2]) + m[3], text)
 
 
 if __name__ == "__main__":

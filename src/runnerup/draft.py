@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .config import Config, Templates
+from .model import Config, Templates
 
 MAILTO_LIMIT = 2000
 """The longest mailto link we write, in characters. Links of about 2,000 characters

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from .config import UNCARRIED, Config
 from .content import (
     NEUTRAL_TITLE,
     alarm_text,
@@ -25,7 +24,9 @@ from .content import (
 )
 from .durations import format_duration
 from .errors import OutputError
+from .model import Config
 from .schedule import Call
+from .validate import UNCARRIED
 
 PRODID = "-//runnerup//runnerup//EN"
 PRIVACY_LEVELS = ("full", "busy")

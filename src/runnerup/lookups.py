@@ -30,7 +30,7 @@ from _thread import get_ident
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FORMAT = 1  # the layout of the cached data; a change here makes every old file a miss
 _MAGIC = b"runnerup holidays cache\n"  # then a CRC-32 of the JSON body, then the body
@@ -73,8 +73,8 @@ def holiday_problem(code: str) -> str | None:
         known = subdivisions(country)
         if subdiv not in known:
             upper = {s.upper(): s for s in known}
-            spelled = upper.get(subdiv.upper())
-            maybe = f"; did you mean `{country}-{spelled}`?" if spelled else ""
+            near = upper.get(subdiv.upper())
+            maybe = f"; did you mean `{country}-{near}`?" if near else ""
             return (
                 f"unknown subdivision {subdiv!r} of {country}{maybe} (known: "
                 f"{', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
@@ -364,3 +364,82 @@ def zone_info(name: str) -> ZoneInfo:
     if zone is None:
         zone = _ZONES[name] = ZoneInfo(name)
     return zone
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@cache
+def valid_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone this machine has (never a path)."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone_suggestion(name: str) -> str | None:
+    """The zone a mistyped name probably meant (case, a typo, a bare city), or None."""
+    import difflib  # only for a mistake
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    by_lower = {z.lower(): z for z in zones}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    hint = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
+    if hint:
+        return hint[0]
+    cities = {z.rsplit("/", 1)[-1].lower(): z for z in zones}
+    city = name.replace(" ", "_").lower()
+    return cities.get(city)
+
+
+_ETC = Path("/etc")
+"""Where Linux keeps `timezone` and `localtime` (a test points it elsewhere)."""
+
+
+def system_timezone() -> str:
+    """The machine's IANA zone name, or UTC when it cannot be told.
+
+    TZ, then /etc/timezone and the /etc/localtime link, as every Linux has them; then
+    tzlocal, which also knows Windows (its registry zone mapped to IANA) and the other
+    places a system keeps its zone. Imported only here: most configs name their zone.
+    """
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and valid_zone(tz):
+        return tz
+    try:
+        name = (_ETC / "timezone").read_text(encoding="utf-8").strip()
+        if valid_zone(name):
+            return name
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        target = os.path.realpath(_ETC / "localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            if valid_zone(name):
+                return name
+    except OSError:
+        pass
+    local = _tzlocal_zone()
+    return local if local and valid_zone(local) else "UTC"
+
+
+def _tzlocal_zone() -> str | None:
+    """tzlocal's name for the local zone, or None: it may warn, raise or know nothing,
+    and a zone we cannot tell is UTC with a warning from `check`, not a crash."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import tzlocal
+
+            return tzlocal.get_localzone_name()
+    except Exception:
+        return None

@@ -30,10 +30,10 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .build import build_output
-from .config import Config
 from .errors import RunnerupError
 from .files import FileRefused, locked, read_regular, write_atomic
 from .ics import PRODID, unfold
+from .model import Config
 
 KEYRING_SERVICE = "runnerup-caldav"
 MARKER = "X-RUNNERUP:1"

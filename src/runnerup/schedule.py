@@ -14,9 +14,9 @@ try:  # CPython's own SHA-1; hashlib's loads OpenSSL, which costs more than the 
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha1 as _sha1
 
-from .config import Config, LogEntry, Role, Touch
 from .durations import Offset
 from .lookups import holiday_names, zone_info
+from .model import Config, LogEntry, Role, Touch
 from .outcomes import RETRY_OUTCOMES
 
 UTC = timezone.utc

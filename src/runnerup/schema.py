@@ -1,4 +1,4 @@
-"""The config's JSON Schema (draft 2020-12), generated from `config.KEYS`.
+"""The config's JSON Schema (draft 2020-12), generated from `keys.KEYS`; builds data, no I/O.
 
 Editors (VS Code's YAML extension, anything speaking yaml-language-server) use it to
 complete keys, show each key's description and underline mistakes as you type. It is built
@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .config import CHANNELS, KEYS, OUTCOMES, PLACEHOLDERS, WEEKDAYS, Key
+from .keys import KEYS, Key
+from .model import DAY_NAMES, PLACEHOLDERS, WEEKDAYS
+from .outcomes import CHANNELS, OUTCOMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "runnerup.schema.json"
 """What `runnerup init` writes next to the config, and its modeline points at."""
-
-_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _ci(word: str) -> str:
@@ -56,7 +56,7 @@ _NONE = rf"^\s*{_words('none', 'no', 'off', 'false')}\s*$"
 _POSITIVE = r"[1-9]"  # some amount is not zero, so the sum is not zero
 
 _UNCARRIED = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff"
-"""`config.UNCARRIED` as far as a pattern over UTF-16 code units can say it: controls but
+"""`validate.UNCARRIED` as far as a pattern over UTF-16 code units can say it: controls but
 tab and line breaks, and non-characters (those above the first plane are left to check)."""
 
 _TEMPLATE = (
@@ -92,7 +92,7 @@ def _duration(*, zero_ok: bool, none_ok: bool) -> dict[str, Any]:
 
 
 def _kind(kind: str) -> dict[str, Any]:
-    """The JSON Schema fragment for one value kind of `config._READERS`."""
+    """The JSON Schema fragment for one value kind of `validate._READERS`."""
     if kind.startswith("section:"):
         return {"$ref": f"#/$defs/{kind.split(':', 1)[1]}"}
     fragments: dict[str, dict[str, Any]] = {
@@ -129,7 +129,7 @@ def _kind(kind: str) -> dict[str, Any]:
                     {"enum": list(WEEKDAYS)},
                     {
                         "type": "string",
-                        "pattern": rf"^\s*{_words(*_FULL_DAYS, *WEEKDAYS)}\s*$",
+                        "pattern": rf"^\s*{_words(*DAY_NAMES, *WEEKDAYS)}\s*$",
                     },
                 ]
             },
@@ -210,7 +210,7 @@ def _loop_kinds() -> dict[str, dict[str, Any]]:
 
 def _required(section: str, key: Key) -> bool:
     # `roles` is optional for the key walker but required by the loader itself, which
-    # reports it with its own message (config.py `_Validator.config`).
+    # reports it with its own message (validate.py `_Validator.config`).
     return key.required or (section == "top" and key.name == "roles")
 
 

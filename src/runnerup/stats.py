@@ -13,8 +13,8 @@ from datetime import date
 from html import escape
 from statistics import median
 
-from .config import Config, LogEntry, Role
 from .lookups import zone_info
+from .model import Config, LogEntry, Role
 from .outcomes import OUTCOMES
 from .schedule import plan_role
 

@@ -28,8 +28,8 @@ def agenda(config: Path | None, as_json: bool, everything: bool, today: datetime
     from ..agenda import agenda as upcoming
     from ..agenda import as_json as agenda_json
     from ..agenda import text_lines
-    from ..config import load_config
     from ..schedule import schedule
+    from ..validate import load_config
 
     cfg = load_config(config_path(config))
     day = today_in(today, cfg.timezone)

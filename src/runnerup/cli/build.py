@@ -61,8 +61,8 @@ def build(
     line of what changed.
     """
     from ..build import build_now, build_output, default_output
-    from ..config import load_config
     from ..files import locked, refuse_config_as_output, write_atomic
+    from ..validate import load_config
 
     path = config_path(config)
     try:

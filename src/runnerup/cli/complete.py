@@ -41,8 +41,8 @@ def role_ids(path: Path) -> list[tuple[str, str]]:
 
     Best effort, never raising: a config with errors still offers the ids it can tell.
     """
-    from ..config import parse_config
     from ..source import read_config_bytes
+    from ..validate import parse_config
 
     try:
         data = read_config_bytes(path)
@@ -56,8 +56,8 @@ def role_ids(path: Path) -> list[tuple[str, str]]:
 
 
 def _ids_from_tree(data: bytes, filename: str) -> list[tuple[str, str]]:
-    from ..config import derive_id
     from ..source import parse_yaml
+    from ..validate import derive_id
 
     try:
         tree = parse_yaml(data, filename)

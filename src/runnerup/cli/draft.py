@@ -27,10 +27,10 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     An email for `channel: email` (and for a call, to send if they do not answer), the
     text to paste for `channel: message`. runnerup drafts; you send.
     """
-    from ..config import load_config
     from ..content import draft as drafted
     from ..edit.text import EditError
     from ..schedule import schedule
+    from ..validate import load_config
 
     path = config_path(config)
     cfg = load_config(path)

@@ -36,8 +36,8 @@ def init(path: Path, force: bool, schema: bool, gitattributes: bool | None) -> N
     With the JSON Schema beside it, VS Code's YAML extension completes and checks keys
     as you type (see docs/editing.md).
     """
-    from ..config import system_timezone
     from ..files import resolve_output, write_atomic
+    from ..lookups import system_timezone
     from ..schema import SCHEMA_FILE, schema_text
     from ..starter import gitattributes_update, starter_config
 

@@ -95,8 +95,8 @@ def log_command(
     day = today.date() if today else None
 
     def change(text: str, name: str) -> Any:
-        from ..config import parse_config
         from ..lookups import zone_info
+        from ..validate import parse_config
 
         now = day or datetime.now(zone_info(parse_config(text.encode(), name).timezone)).date()
         entry = NewEntry(on.date() if on else now, outcome, note.strip() if note else None, next_)

@@ -95,7 +95,7 @@ class Day(click.DateTime):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
-        from ..config import read_day
+        from ..validate import read_day
 
         try:
             day = read_day(str(value))

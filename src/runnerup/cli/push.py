@@ -73,9 +73,9 @@ def push(
     Objects runnerup did not create are never touched. See docs/push.md.
     """
     from ..build import build_now, default_output
-    from ..config import load_config
     from ..push import Account, password
     from ..push import push as push_events
+    from ..validate import load_config
 
     path = config_path(config)
     cfg = load_config(path)

@@ -33,8 +33,8 @@ def stats(
     Takes several configs (default: $RUNNERUP_CONFIG, else runnerup.yaml) and counts
     them together. Contacts come from each role's `log:`.
     """
-    from ..config import load_config
     from ..stats import collect, page, text
+    from ..validate import load_config
 
     paths = list(configs) or [config_path(None)]
     if html is not None:

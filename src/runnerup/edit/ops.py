@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import yaml
 
-from ..config import Config, Role, Touch, parse_config
 from ..durations import ValueProblem, parse_offset
 from ..errors import ConfigError
 from ..files import locked, write_atomic
 from ..lookups import zone_info
+from ..model import Config, Role, Touch
 from ..source import Node, parse_yaml, read_config_bytes
+from ..validate import parse_config
 from .text import (
     BLANK_LINE,
     BREAK,

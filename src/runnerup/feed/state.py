@@ -32,12 +32,13 @@ from ..build import (
     read_output,
     render,
 )
-from ..config import DEFAULT_NAME, Config, parse_config
 from ..errors import ConfigError, Problem, RunnerupError
 from ..files import locked, write_atomic
 from ..ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, read_previous
 from ..memory import newest
+from ..model import DEFAULT_NAME, Config
 from ..source import read_config_bytes
+from ..validate import parse_config
 from .view import feed_view
 
 RERENDER_SECONDS = 3600  # cancelled events expire with time, not only with edits

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ..config import Config
 from ..errors import OutputError
 from ..ics import BUSY_NAME, Event, Retired, calendar_bytes, claims_runnerup, read_previous, unfold
+from ..model import Config
 
 
 def redact(data: bytes, name: str) -> bytes:
@@ -61,7 +61,6 @@ def _header_config(data: bytes) -> Config:
         path="",
         name=fields["NAME"],
         timezone="UTC",
-        timezone_from_system=False,
         roles=(),
         description=fields["DESCRIPTION"],
     )
@@ -72,4 +71,4 @@ def _unescape(value: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
-_BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", timezone_from_system=False, roles=())
+_BUSY_CONFIG = Config(path="", name=BUSY_NAME, timezone="UTC", roles=())
