@@ -11,7 +11,7 @@ At the end of the block the survivors move to the permanent generation (`gc.free
 rather than waiting for the first collection after it, which would walk all of them once
 more (a third of a second at 10,000 roles). The price: a reference cycle made inside the
 block is never collected, which is fine for a process that ends with the command and is
-why `cli.py` pauses it for every command but `serve`.
+why `cli/__init__.py` pauses it for every command but `serve`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`runnerup add`: append a role to the config, asking for what the options left out.
-The edit itself is edit.py's; this module only gathers the fields and prints the result.
+The edit itself is edit/ops.py's; this module only gathers the fields and prints the result.
 """
 
 from __future__ import annotations

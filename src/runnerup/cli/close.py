@@ -1,4 +1,4 @@
-"""`runnerup close`: close a role in the config. The edit itself is edit.py's; this
+"""`runnerup close`: close a role in the config. The edit itself is edit/ops.py's; this
 module only calls it and prints what changed."""
 
 from __future__ import annotations

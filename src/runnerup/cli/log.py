@@ -1,5 +1,5 @@
 """`runnerup log`: log a contact with a role, and print what changes in the calendar.
-The edit itself is edit.py's; this module checks `--next` and prints.
+The edit itself is edit/ops.py's; this module checks `--next` and prints.
 """
 
 from __future__ import annotations

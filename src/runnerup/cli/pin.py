@@ -1,4 +1,4 @@
-"""`runnerup pin`: pin a role's next call to a date and time. The edit itself is edit.py's;
+"""`runnerup pin`: pin a role's next call to a date and time. The edit itself is edit/ops.py's;
 this module only calls it and prints what changed."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`runnerup serve`: serve the calendar as a feed by URL until stopped.
-The app, the server and the token come from web.py; this module sets them up and prints.
+The app, the server and the token come from feed/; this module sets them up and prints.
 """
 
 from __future__ import annotations
