@@ -80,8 +80,9 @@ EVERYDAY_BASE = (
 )
 
 
-CLI_SHARED = ("runnerup.cli.errors", "runnerup.cli.options", "runnerup.cli.complete")
-"""What every command module of cli/ shares: error translation, options, completion."""
+CLI_SHARED = ("runnerup.cli.errors", "runnerup.cli.options")
+"""What the everyday command modules of cli/ share: error translation and options (none of
+them takes a role id, so none loads cli/complete.py)."""
 
 
 def top_level_modules(code: str) -> set[str]:

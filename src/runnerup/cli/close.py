@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..console import say
-from .options import config_path, edit_config_option, role_id_argument
+from .complete import role_id_argument
+from .options import config_path, edit_config_option
 
 
 @click.command()

@@ -1,4 +1,5 @@
-"""Shell completion of role ids: best effort, read from the config on every Tab.
+"""Role ids on the command line: the ID argument, and its shell completion (best effort,
+read from the config on every Tab).
 
 Never raises and never prints: a config with errors still offers the ids it can tell,
 and anything else offers nothing.
@@ -13,6 +14,7 @@ from typing import Any
 import click
 
 from ..console import escape
+from .options import config_path
 
 
 def complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -24,8 +26,6 @@ def complete_role_id(ctx: click.Context, param: click.Parameter, incomplete: str
     from click.shell_completion import CompletionItem
 
     try:
-        from .options import config_path
-
         path = config_path(ctx.params.get("config"))
         return [
             CompletionItem(i, help=escape(h))
@@ -79,3 +79,7 @@ def _ids_from_tree(data: bytes, filename: str) -> list[tuple[str, str]]:
             role_id = derive_id(company, title, decided)
         out.append((role_id, f"{company} — {title}".strip(" —")))
     return out
+
+
+role_id_argument = click.argument("role_id", metavar="ID", shell_complete=complete_role_id)
+"""The ID argument of close, pin, log and draft, completed from the config."""

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..console import say
-from .options import config_path, read_config_option, role_id_argument
+from .complete import role_id_argument
+from .options import config_path, read_config_option
 
 
 @click.command()

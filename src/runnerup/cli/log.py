@@ -12,7 +12,8 @@ import click
 
 from ..console import say
 from ..outcomes import OUTCOMES
-from .options import Day, When, config_path, edit_config_option, role_id_argument, today_option
+from .complete import role_id_argument
+from .options import Day, When, config_path, edit_config_option, today_option
 
 if TYPE_CHECKING:  # generic in click's annotations (8.2+), not at run time in 8.1
     _NextBase = click.ParamType[str]

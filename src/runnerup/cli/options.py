@@ -1,5 +1,5 @@
 """The options and argument types several commands share: file names, dates, the config
-to read or edit, the role id (with shell completion). Parsing only: no I/O, no printing.
+to read or edit. Parsing only: no I/O, no printing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import DEFAULT_CONFIG
-from .complete import complete_role_id
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 """A command function (or command) that an option decorates."""
@@ -150,4 +149,3 @@ def _config_option(verb: str) -> Callable[[FC], FC]:
 
 edit_config_option = _config_option("edit")
 read_config_option = _config_option("read")
-role_id_argument = click.argument("role_id", metavar="ID", shell_complete=complete_role_id)

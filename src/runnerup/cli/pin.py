@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..console import say
-from .options import When, config_path, edit_config_option, role_id_argument, today_option
+from .complete import role_id_argument
+from .options import When, config_path, edit_config_option, today_option
 
 
 @click.command()
