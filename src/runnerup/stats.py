@@ -13,6 +13,7 @@ from datetime import date
 from html import escape
 from statistics import median
 
+from .console import plural
 from .lookups import zone_info
 from .model import Config, LogEntry, Role
 from .outcomes import OUTCOMES
@@ -144,8 +145,8 @@ def text(stats: Stats) -> list[str]:
         + (f", ended: {ended}" if ended else "")
         + ")",
         f"touchpoints due: {stats.due} ({stats.overdue} overdue)",
-        f"contacts: {sum(stats.outcomes.values())} with {stats.contacted} role"
-        f"{'' if stats.contacted == 1 else 's'}; reply rate {_percent(stats.reply_rate)} "
+        f"contacts: {sum(stats.outcomes.values())} with {plural(stats.contacted, 'role')}; "
+        f"reply rate {_percent(stats.reply_rate)} "
         f"({stats.replied} of {stats.contacted} replied)",
         f"referrals: {stats.outcomes['referred']}, interviews: {stats.outcomes['interview']}, "
         f"offers: {stats.outcomes['offer']}",

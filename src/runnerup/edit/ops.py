@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import yaml
 
+from ..console import plural
 from ..durations import ValueProblem, parse_offset
 from ..errors import ConfigError
 from ..files import locked, write_atomic
@@ -659,8 +660,8 @@ def log_effects(config: Config, before: Role, after: Role) -> list[str]:
     lines += [f"  new: {c.label}, {when(c)}" for c in new.pending if c.uid not in old_uids]
     for call in new.exhausted[len(old.exhausted) :]:
         lines.append(
-            f"  done: the {call.touch.after.label} follow-up after {call.attempt} "
-            f"tr{'y' if call.attempt == 1 else 'ies'}; no more retries"
+            f"  done: the {call.touch.after.label} follow-up after "
+            f"{plural(call.attempt, 'try', 'tries')}; no more retries"
         )
     if not after.open:
         return [f"  {after.id} is closed: no events (set `status: open` to resume)"]

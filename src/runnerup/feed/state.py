@@ -32,6 +32,7 @@ from ..build import (
     read_output,
     render,
 )
+from ..console import plural
 from ..errors import ConfigError, Problem, RunnerupError
 from ..files import locked, write_atomic
 from ..ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, read_previous
@@ -381,8 +382,7 @@ class FeedState:
         count = len(exc.problems)
         lines = [str(problem) for problem in exc.problems]
         lines.append(
-            f"{count} error{'s' if count != 1 else ''} in {self.config_path}; "
-            "still serving the last good feed"
+            f"{plural(count, 'error')} in {self.config_path}; still serving the last good feed"
         )
         self._report(str(exc), lines)
 
