@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.config import parse_config
-from runnerup.ics import date_stamp, escape, fold, unfold, utc_stamp
+from runnerup.ical.text import content_bytes, date_stamp, escape, unfold, utc_stamp
 
 from .conftest import MINIMAL, SAMPLE
 
@@ -29,6 +29,13 @@ def build(text: str, privacy: str = "full") -> bytes:
 def sample() -> bytes:
     data, _ = render(parse_config(SAMPLE.read_bytes(), str(SAMPLE)), None, NOW)
     return data
+
+
+def fold(line: str) -> str:
+    """One content line as the writer folds it (`content_bytes`), without its CRLF."""
+    data = content_bytes([line])
+    assert data.endswith(b"\r\n")
+    return data[:-2].decode("utf-8")
 
 
 def test_bytes_are_utf8_crlf_without_bom_and_folded(sample: bytes) -> None:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.config import parse_config
-from runnerup.ics import read_previous
+from runnerup.ical.previous import read_previous
 from runnerup.schedule import schedule
 
 from .conftest import SAMPLE

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runnerup import build, ics
+from runnerup import build
+from runnerup.ical.previous import Previous
 from runnerup.cli import main
 
 from .conftest import EPOCH, MINIMAL, SAMPLE
@@ -303,7 +304,7 @@ def test_an_unchanged_rebuild_does_not_parse_the_previous_output(
     event by event only when something differs."""
     _, first = built(MINIMAL + SECOND)
 
-    def refuse(data: bytes, name: str, **_: object) -> ics.Previous:
+    def refuse(data: bytes, name: str, **_: object) -> Previous:
         raise AssertionError("read_previous called")
 
     monkeypatch.setattr(build, "read_previous", refuse)

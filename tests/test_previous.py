@@ -368,7 +368,7 @@ _PIECES = [
 def _fuzz_bases() -> list[bytes]:
     from runnerup.build import render
     from runnerup.config import parse_config
-    from runnerup.ics import read_previous
+    from runnerup.ical.previous import read_previous
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     text = SAMPLE.read_bytes()

@@ -36,7 +36,7 @@ from runnerup.build import build_now, render
 from runnerup.cli import main
 from runnerup.config import Config, load_config, parse_config
 from runnerup.errors import ConfigError, OutputError
-from runnerup.ics import unfold
+from runnerup.ical.text import unfold
 from runnerup.web import FeedApp, RedactToken, feed_name, make_app, saved_token
 
 from .conftest import EPOCH, MINIMAL, SAMPLE, WriteConfig

@@ -368,9 +368,9 @@ def build(
     cancels the ones no longer produced (--for feed: leaves them out). Then prints one
     line of what changed.
     """
-    from .build import build_now, build_output, default_output
+    from .build import build_now, build_output
     from .config import load_config
-    from .files import locked, refuse_config_as_output, write_atomic
+    from .files import default_output, locked, refuse_config_as_output, write_atomic
 
     path = _config_path(config)
     cfg = load_config(path)
@@ -677,8 +677,9 @@ def push(
     deletes one object per event so the calendar holds exactly runnerup's events.
     Objects runnerup did not create are never touched. See docs/push.md.
     """
-    from .build import build_now, default_output
+    from .build import build_now
     from .config import load_config
+    from .files import default_output
     from .push import Account, password
     from .push import push as push_events
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from .config import OUTCOMES, Config, Role
+from .config import Config, Role
 from .draft import Draft, draft_for
 from .durations import describe_duration
+from .outcomes import OUTCOMES
 from .schedule import Call, ordinal, zone_info
 
 NEUTRAL_TITLE = "Follow-up call"

@@ -14,8 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .ics import FORMS, Event, Previous, PreviousEvent, Retired, utc_stamp
+from .ical.previous import Previous, PreviousEvent
+from .ical.text import utc_stamp
+from .ical.write import Event, Retired
 
+FORMS = ("import", "feed")
 KEEP_CANCELLED = timedelta(days=30)
 
 

@@ -26,14 +26,18 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .build import build_output
 from .config import Config
 from .errors import RunnerupError
 from .files import FileRefused, locked, read_regular, write_atomic
-from .ics import PRODID, unfold
+from .ical.text import levels, unfold
+from .ical.write import PRODID
+
+if TYPE_CHECKING:
+    from caldav.collection import Calendar
 
 KEYRING_SERVICE = "runnerup-caldav"
 MARKER = "X-RUNNERUP:1"
@@ -100,14 +104,9 @@ def objects(calendar: bytes) -> tuple[dict[str, Item], dict[str, str]]:
     for chunk in chunks:
         chunk = chunk[: chunk.rindex(b"\r\nEND:VEVENT")]  # the UID line to the last property
         lines = unfold(chunk.decode("utf-8"))
-        props = {}
-        depth = 0
-        for line in lines:
-            if line.startswith("BEGIN:"):
-                depth += 1
-            elif line.startswith("END:"):
-                depth -= 1
-            elif depth == 0:
+        props: dict[str, str] = {}
+        for level, line in levels(lines):
+            if level == 0:  # the event's own properties (its BEGIN and END lines are at 1)
                 name = line.split(":", 1)[0].split(";", 1)[0].upper()
                 props.setdefault(name, line.partition(":")[2])
         uid = props.get("UID", "")
@@ -456,7 +455,9 @@ class Server:
 
     def __init__(self, account: Account) -> None:
         try:
-            from caldav import DAVClient
+            from caldav.davclient import (
+                DAVClient,  # the class itself: `caldav` re-exports it untyped
+            )
         except ImportError:
             raise PushError(
                 "runnerup push needs the caldav package: pip install 'runnerup[caldav]'"
@@ -481,7 +482,8 @@ class Server:
         self, url: str, method: str, body: str | bytes = "", headers: dict[str, str] | None = None
     ) -> Any:
         with self.talk():
-            return self.client.request(url, method, body, headers or {})
+            # caldav hints `body: str`, but sends bytes as they are: the objects' exact bytes
+            return self.client.request(url, method, body, headers or {})  # type: ignore[arg-type]
 
     def open(self, *, dry_run: bool) -> str:
         """Find the calendar (the URL itself, else by display name), or make it."""
@@ -499,8 +501,9 @@ class Server:
                 self.url = account.url if account.url.endswith("/") else account.url + "/"
                 return self.url
         with self.talk():
-            principal = self.client.principal()
-            calendars = principal.calendars()
+            principal = self.client.get_principal()
+            # caldav's methods are typed for its async client too; this one is sync
+            calendars = cast("list[Calendar]", principal.calendars())
             names = [(c, c.get_display_name()) for c in calendars]
         for cal, name in names:
             if name == account.calendar:
@@ -517,7 +520,7 @@ class Server:
             self.url = ""
             return self.url
         with self.talk():
-            cal = principal.make_calendar(name=account.calendar)
+            cal = cast("Calendar", principal.make_calendar(name=account.calendar))
         self.url = str(cal.url)
         return self.url
 
@@ -613,11 +616,11 @@ def password(
         keyring = None
     if keyring is not None:
         try:
-            value = keyring.get_password(KEYRING_SERVICE, username)
+            stored = keyring.get_password(KEYRING_SERVICE, username)
         except Exception:  # no usable backend: fall through to the prompt
-            value = None
-        if value:
-            return value
+            stored = None
+        if isinstance(stored, str) and stored:
+            return stored
     if ask is not None:
         return ask()
     raise PushError(

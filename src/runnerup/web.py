@@ -37,29 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from . import DEFAULT_CONFIG
-from .build import (
-    build_now,
-    check_overwrite,
-    default_output,
-    load_previous,
-    produce,
-    read_output,
-    render,
-)
+from .build import build_now, load_previous, produce, render
 from .config import Config, parse_config
 from .errors import ConfigError, OutputError, Problem, RunnerupError
-from .files import locked, write_atomic
-from .ics import (
-    BUSY_NAME,
-    PRIVACY_LEVELS,
-    Event,
-    Previous,
-    Retired,
-    calendar_bytes,
-    claims_runnerup,
-    read_previous,
-    unfold,
-)
+from .files import check_overwrite, default_output, locked, read_output, write_atomic
+from .ical.previous import Previous, claims_runnerup, read_previous
+from .ical.text import unfold
+from .ical.write import BUSY_NAME, PRIVACY_LEVELS, Event, Retired, calendar_bytes
 from .memory import newest
 from .source import read_config_bytes
 
@@ -259,7 +243,7 @@ class FeedApp:
         if self.output is not None:
             seen = _signature(self.output)
             self._memory = load_previous(self.output, required=False, force=force)
-            check_overwrite(self.output, self._memory, force)
+            check_overwrite(self.output, self._memory is None or self._memory.ours, force)
             self._output_seen = seen
             if self._memory is not None and self._memory.ours:
                 mtime = int(self.output.stat().st_mtime)
@@ -507,7 +491,7 @@ class FeedApp:
         try:
             data = read_output(self.output, required=False)
             disk = read_previous(data, str(self.output)) if data is not None else None
-            check_overwrite(self.output, disk, self._force)
+            check_overwrite(self.output, disk is None or disk.ours, self._force)
         except RunnerupError as exc:
             self._report(str(exc), [f"error: {exc}; serving the feed without writing it"])
             return False, True, None
