@@ -21,7 +21,9 @@ from click.testing import CliRunner, Result
 
 from runnerup.cli import main
 from runnerup.config import load_config
-from runnerup.push import KEYRING_SERVICE, MARKER, state_path
+from runnerup.push.account import KEYRING_SERVICE
+from runnerup.push.plan import MARKER
+from runnerup.push.state import state_path
 
 from .interop import PYTHON_READERS
 from .test_interop import expected_instants

@@ -680,8 +680,8 @@ def push(
     from .build import build_now
     from .config import load_config
     from .files import default_output
-    from .push import Account, password
     from .push import push as push_events
+    from .push.account import Account, password
 
     path = _config_path(config)
     cfg = load_config(path)
