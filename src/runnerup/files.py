@@ -1,5 +1,6 @@
 """Every file runnerup reads or writes goes through here, so the promise "nothing is lost"
-is kept in one place.
+is kept in one place. Bytes and paths only: it never parses a config or a calendar (it
+imports nothing of runnerup but errors.py) and never prints.
 
 - Reads take regular files only, and at most a cap of bytes: a FIFO, a device or
   /dev/zero would hang a read or fill memory (their st_size says nothing), so the file is
@@ -10,6 +11,9 @@ is kept in one place.
   target's folder, fsynced, then renamed over it, with the old file's mode and owner.
   A file with several hard links, or whose owner we cannot give to a new file, is
   rewritten in place instead, so its links and owner stay (see `write_atomic`).
+- Outputs: where a config's .ics goes (`default_output`), reading a previous output
+  (`read_output`, capped), and never replacing a calendar another tool wrote
+  (`check_overwrite`, told by the caller whose the file is).
 - `locked(path)` serialises writers of one file between processes: every
   read-modify-write of the config and every build of an output holds it.
 """

@@ -1,4 +1,5 @@
 """SPEC §4: the previous output is the memory that makes rebuilds quiet and updates real.
+Pure: events and a `Previous` in, events and what changed out; no I/O, no bytes.
 
 Unchanged events keep their DTSTAMP and SEQUENCE, so a rebuild changes no byte; a changed
 event gets SEQUENCE + 1 and a new DTSTAMP, so clients replace it in place. An event no

@@ -47,9 +47,6 @@ class Event:
         default=None, init=False, repr=False, compare=False
     )
 
-    def lines(self) -> list[str]:
-        return self._lines(self.sequence, self.dtstamp)
-
     def _lines(self, sequence: int, dtstamp: str) -> list[str]:
         return [
             "BEGIN:VEVENT",
