@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.config import parse_config
-from runnerup.ical.text import content_bytes, date_stamp, escape, unfold, utc_stamp
+from runnerup.ical.text import content_bytes, date_stamp, escape, levels, unfold, utc_stamp
 
 from .conftest import MINIMAL, SAMPLE
 
@@ -280,3 +280,16 @@ def test_alarm_text_says_when() -> None:
     assert alarm("1 hour 30 minutes") == "Call Dana Whitfield (Acme Corp) in 1 hour 30 minutes"
     assert alarm("0 minutes") == "Call Dana Whitfield (Acme Corp) now"
     assert b"BEGIN:VALARM" not in build(MINIMAL + "    reminder: none\n")
+
+
+def test_levels_count_the_components_a_line_is_inside() -> None:
+    """The one nesting walk: a BEGIN or END line is inside the component it opens or
+    closes, so an event's own properties are the lines at 0."""
+    lines = ["DTSTART:1", "BEGIN:VALARM", "ACTION:DISPLAY", "END:VALARM", "STATUS:CONFIRMED"]
+    assert list(levels(lines)) == [
+        (0, "DTSTART:1"),
+        (1, "BEGIN:VALARM"),
+        (1, "ACTION:DISPLAY"),
+        (1, "END:VALARM"),
+        (0, "STATUS:CONFIRMED"),
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .ical.previous import Previous, PreviousEvent
-from .ical.text import utc_stamp
+from .ical.text import levels, utc_stamp
 from .ical.write import Event, Retired
 
 FORMS = ("import", "feed")
@@ -144,17 +144,12 @@ def _cancelled_body(event: PreviousEvent) -> list[str]:
     """The old event, marked CANCELLED, without its alarm (nobody wants a reminder for a
     call that is off)."""
     body: list[str] = []
-    depth = 0
     has_status = False
-    for line in event.body:
-        if line.startswith("BEGIN:"):
-            depth += 1
-        if depth == 0:
+    for level, line in levels(event.body):
+        if level == 0:
             if line.upper().startswith("STATUS:"):
                 line, has_status = "STATUS:CANCELLED", True
             body.append(line)
-        if line.startswith("END:"):
-            depth -= 1
     if not has_status:
         body.append("STATUS:CANCELLED")
     return body

@@ -81,11 +81,12 @@ class PreviousEvent:
         return self._details()[3]
 
     def same_body(self, event: Event) -> bool:
-        """Whether `event` has this body (`event` is not changed).
+        """Whether `event` has this body; `event`'s SEQUENCE and DTSTAMP are left as they are.
 
-        Comparing the bytes as written with the ones the writer gives the event is one
-        comparison, not a parse of every event, and the bytes are then the event's in the
-        new file. When they differ, the content lines decide; and when this event is not
+        Comparing the bytes as written with the ones the writer gives the event with this
+        SEQUENCE and DTSTAMP (`Event.data_as`) is one comparison, not a parse of every
+        event, and the event keeps those bytes for the new file if the memory gives it
+        these values. When they differ, the content lines decide; and when this event is not
         as runnerup's writer lays it out (another tool re-saved the file, or an older
         runnerup folded it), what the lines mean decides (`semantic_body`), so a file
         re-serialized elsewhere does not bump every event."""
