@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runnerup import build, ics
+from runnerup import build
 from runnerup.build import render
 from runnerup.cli import main
-from runnerup.ics import read_previous
+from runnerup.ical.previous import Previous, read_previous
 from runnerup.validate import load_config, parse_config
 
 from . import interop
@@ -95,7 +95,7 @@ def test_an_unchanged_feed_with_memory_is_rebuilt_without_parsing_it(
     built(MINIMAL + SECOND, "--for", "feed")
     _, removed = built(MINIMAL, "--for", "feed", epoch=EPOCH + 60)
 
-    def refuse(data: bytes, name: str, **kwargs: object) -> ics.Previous:
+    def refuse(data: bytes, name: str, **kwargs: object) -> Previous:
         raise AssertionError("read_previous called")
 
     monkeypatch.setattr(build, "read_previous", refuse)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runnerup.build import render
-from runnerup.ics import date_stamp, escape, fold, unfold, utc_stamp
+from runnerup.ical.text import content_bytes, date_stamp, escape, levels, unfold, utc_stamp
 from runnerup.validate import parse_config
 
 from .conftest import MINIMAL, SAMPLE
@@ -29,6 +29,13 @@ def build(text: str, privacy: str = "full") -> bytes:
 def sample() -> bytes:
     data, _ = render(parse_config(SAMPLE.read_bytes(), str(SAMPLE)), None, NOW)
     return data
+
+
+def fold(line: str) -> str:
+    """One content line as the writer folds it (`content_bytes`), without its CRLF."""
+    data = content_bytes([line])
+    assert data.endswith(b"\r\n")
+    return data[:-2].decode("utf-8")
 
 
 def test_bytes_are_utf8_crlf_without_bom_and_folded(sample: bytes) -> None:
@@ -273,3 +280,16 @@ def test_alarm_text_says_when() -> None:
     assert alarm("1 hour 30 minutes") == "Call Dana Whitfield (Acme Corp) in 1 hour 30 minutes"
     assert alarm("0 minutes") == "Call Dana Whitfield (Acme Corp) now"
     assert b"BEGIN:VALARM" not in build(MINIMAL + "    reminder: none\n")
+
+
+def test_levels_count_the_components_a_line_is_inside() -> None:
+    """The one nesting walk: a BEGIN or END line is inside the component it opens or
+    closes, so an event's own properties are the lines at 0."""
+    lines = ["DTSTART:1", "BEGIN:VALARM", "ACTION:DISPLAY", "END:VALARM", "STATUS:CONFIRMED"]
+    assert list(levels(lines)) == [
+        (0, "DTSTART:1"),
+        (1, "BEGIN:VALARM"),
+        (1, "ACTION:DISPLAY"),
+        (1, "END:VALARM"),
+        (0, "STATUS:CONFIRMED"),
+    ]

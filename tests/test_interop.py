@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runnerup.build import render
-from runnerup.ics import read_previous
+from runnerup.ical.previous import read_previous
 from runnerup.schedule import schedule
 from runnerup.validate import parse_config
 

@@ -378,7 +378,7 @@ def test_the_event_carries_the_history_and_busy_shows_none(write_config) -> None
     )
     from runnerup.build import render
     from runnerup.content import description
-    from runnerup.ics import read_previous
+    from runnerup.ical.previous import read_previous
 
     config = parse_config(text.encode(), "r.yaml")
     (call,) = schedule(config)
@@ -677,7 +677,7 @@ def test_any_hand_written_log_gives_a_calendar_every_parser_reads(
     from datetime import date, datetime, timedelta, timezone
 
     from runnerup.build import render
-    from runnerup.ics import read_previous
+    from runnerup.ical.previous import read_previous
 
     lines = []
     for days, outcome, nxt in entries:

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runnerup import build, ics
+from runnerup import build
 from runnerup.cli import main
+from runnerup.ical import previous
+from runnerup.ical.previous import Previous
 
 from .conftest import EPOCH, MINIMAL, SAMPLE
 
@@ -255,10 +257,10 @@ def test_a_reformatted_previous_output_is_still_the_same_memory(built, width: in
     """A file runnerup wrote is read by bytes passes; one another tool re-saved goes the
     line-by-line way, and both must remember the same events."""
     _, first = built(SAMPLE.read_text(encoding="utf-8"))
-    fast = ics.read_previous(first, "a.ics")
-    slow = ics.read_previous(_refolded(first, width), "b.ics")
-    assert ics._read_canonical(first, "a.ics") is not None
-    assert ics._read_canonical(_refolded(first, width), "b.ics") is None
+    fast = previous.read_previous(first, "a.ics")
+    slow = previous.read_previous(_refolded(first, width), "b.ics")
+    assert previous._read_canonical(first, "a.ics") is not None
+    assert previous._read_canonical(_refolded(first, width), "b.ics") is None
     assert fast.events.keys() == slow.events.keys() and len(fast.events) > 3
     for uid, one in fast.events.items():
         two = slow.events[uid]
@@ -303,7 +305,7 @@ def test_an_unchanged_rebuild_does_not_parse_the_previous_output(
     event by event only when something differs."""
     _, first = built(MINIMAL + SECOND)
 
-    def refuse(data: bytes, name: str, **_: object) -> ics.Previous:
+    def refuse(data: bytes, name: str, **_: object) -> Previous:
         raise AssertionError("read_previous called")
 
     monkeypatch.setattr(build, "read_previous", refuse)

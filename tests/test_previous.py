@@ -367,7 +367,7 @@ _PIECES = [
 
 def _fuzz_bases() -> list[bytes]:
     from runnerup.build import render
-    from runnerup.ics import read_previous
+    from runnerup.ical.previous import read_previous
     from runnerup.validate import parse_config
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)

@@ -20,7 +20,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from runnerup.cli import main
-from runnerup.push import KEYRING_SERVICE, MARKER, state_path
+from runnerup.push.account import KEYRING_SERVICE
+from runnerup.push.plan import MARKER
+from runnerup.push.state import state_path
 from runnerup.validate import load_config
 
 from .interop import PYTHON_READERS

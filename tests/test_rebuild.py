@@ -61,3 +61,17 @@ def test_an_unchanged_calendar_is_the_old_bytes_not_a_copy(rebuild) -> None:
     edited = old.replace(b"(Koala Robotics) in 2 hours", b"(Koala Robotics) in 3 hours")
     assert edited != old
     assert build.render_unchanged(cfg, build.produce(cfg), edited) is None
+
+
+@pytest.mark.parametrize("privacy", ["full", "busy"])
+def test_recognising_an_unchanged_calendar_leaves_the_events_as_given(rebuild, privacy) -> None:
+    """The quick comparison reads each event's SEQUENCE and DTSTAMP from the old file
+    without writing them into the caller's events (the memory's merge decides those)."""
+    config, _, _ = rebuild
+    cfg = load_config(config)
+    events = build.produce(cfg, privacy)
+    old, _ = build.render(cfg, None, build.build_now({"SOURCE_DATE_EPOCH": "1790000000"}), privacy)
+    before = [(e.uid, e.sequence, e.dtstamp, list(e.body)) for e in events]
+    assert build.render_unchanged(cfg, events, old, privacy) is not None
+    assert [(e.uid, e.sequence, e.dtstamp, list(e.body)) for e in events] == before
+    assert all((e.sequence, e.dtstamp) == (0, "") for e in events)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from runnerup.build import render
 from runnerup.cli import main
-from runnerup.ics import _content_bytes, escape
+from runnerup.ical.text import content_bytes, escape
 from runnerup.validate import parse_config
 
 from .conftest import MINIMAL
@@ -122,7 +122,7 @@ FORBIDDEN = re.compile(
 def test_the_writer_never_emits_a_control(text: str) -> None:
     """Whatever text reaches the writer (through the validator or around it)."""
     lines = [f"SUMMARY:{escape(text)}", f"UID:{text}", "END:VEVENT"]
-    data = _content_bytes(lines)
+    data = content_bytes(lines)
     assert FORBIDDEN.search(data) is None
     assert data.count(b"\r\n") == data.count(b"\r\n ") + 3  # three content lines
 

@@ -40,7 +40,7 @@ from runnerup.feed import view as feed_views
 from runnerup.feed import wsgi as feed_wsgi
 from runnerup.feed.token import RedactToken, saved_token, token_folder
 from runnerup.feed.wsgi import FeedApp, feed_name, make_app
-from runnerup.ics import unfold
+from runnerup.ical.text import unfold
 from runnerup.model import Config
 from runnerup.validate import load_config, parse_config
 

@@ -1,4 +1,5 @@
-"""The main job, end to end: config → calls → events → memory → bytes → file, atomically."""
+"""The main job, end to end and pure: config → calls → events → memory → bytes, and the
+previous output's bytes → memory. Reads files only through files.py; never writes one."""
 
 from __future__ import annotations
 
@@ -8,19 +9,9 @@ from datetime import datetime, time, timezone
 from pathlib import Path
 
 from .errors import OutputError
-from .files import FileRefused, read_regular
-from .ics import (
-    MAX_SEQUENCE,
-    Event,
-    Previous,
-    Retired,
-    UnusablePrevious,
-    calendar_bytes,
-    call_events,
-    claims_runnerup,
-    event_bytes,
-    read_previous,
-)
+from .files import check_overwrite, read_output
+from .ical.previous import MAX_SEQUENCE, Previous, UnusablePrevious, claims_runnerup, read_previous
+from .ical.write import CALENDAR_END, Event, Retired, calendar_bytes, calendar_head, call_events
 from .memory import KEEP_CANCELLED, Changes, merge
 from .model import LATEST, Config
 from .schedule import schedule
@@ -79,7 +70,7 @@ def render_unchanged(
     is `old` byte for byte, it is what `render` with `old` as memory gives too (in either
     form: with no event removed, they agree). The memory of events a feed left out is
     carried as it is, unless one of them has expired by `now`. Otherwise None, and
-    `render` decides; it reuses `events`."""
+    `render` decides; it reuses `events`, which this leaves as they are."""
     stamps = {uid: (dtstamp, sequence) for uid, dtstamp, sequence in _STAMPS.findall(old)}
     if len(stamps) != len(events):
         return None
@@ -87,33 +78,37 @@ def render_unchanged(
     if retired is None:
         return None
     uids = set()
+    stamped: list[tuple[Event, int, str]] = []  # with the SEQUENCE and DTSTAMP `old` shows
     for event in events:
         found = stamps.get(event.uid.encode())
         if found is None:
             return None
         uids.add(event.uid)
-        event.dtstamp, event.sequence = found[0].decode(), int(found[1])
-        if event.sequence > MAX_SEQUENCE:
+        sequence = int(found[1])
+        if sequence > MAX_SEQUENCE:
             return None
+        stamped.append((event, sequence, found[0].decode()))
     if len(uids) != len(events):  # a UID twice: the memory would compare each
         return None
     if privacy != "full":  # the busy feed rewrites every event: compare the whole file
-        data = calendar_bytes(config, events, privacy, retired)
+        copies = [Event(e.uid, e.body, e.sort_key, seq, stamp) for e, seq, stamp in stamped]
+        data = calendar_bytes(config, copies, privacy, retired)
         return (data, Changes(len(events), 0, 0, 0)) if data == old else None
     # What calendar_bytes would write, compared with `old` event by event as it is made:
     # no second copy of the file (a tenth of a large rebuild's memory), and a changed
-    # calendar stops at its first changed event (the memory's merge makes the rest).
-    end = b"END:VCALENDAR\r\n"
-    head = calendar_bytes(config, [], privacy, retired)[: -len(end)]
+    # calendar stops at its first changed event (the memory's merge makes the rest,
+    # reusing the bytes made here for each event it finds unchanged).
+    head = calendar_head(config.name, config.description, retired)
     if not old.startswith(head):
         return None
     at = len(head)
-    for event in sorted(events, key=lambda e: (e.sort_key, e.uid)):
-        chunk = event_bytes(event)
+    stamped.sort(key=lambda s: (s[0].sort_key, s[0].uid))
+    for event, sequence, stamp in stamped:
+        chunk = event.data_as(sequence, stamp)
         if not old.startswith(chunk, at):
             return None
         at += len(chunk)
-    if len(old) - at != len(end) or not old.endswith(end):
+    if len(old) - at != len(CALENDAR_END) or not old.endswith(CALENDAR_END):
         return None
     return old, Changes(len(events), 0, 0, 0)
 
@@ -172,7 +167,7 @@ def build_output(
             # damaged target is only replaced, if runnerup wrote it.
             existing = Previous(ours=claims_runnerup(old))
     if target is not None:
-        check_overwrite(target, existing, force)
+        check_overwrite(target, existing is None or existing.ours, force)
     if previous is not None:
         memory = load_previous(previous, required=True, force=force)
     else:
@@ -202,11 +197,6 @@ _EPOCH = re.compile(r"[0-9]{1,11}")
 _LAST_EPOCH = int(datetime.combine(LATEST, time(23, 59, 59), timezone.utc).timestamp())
 
 
-def default_output(config_path: Path) -> Path:
-    """`runnerup.yaml` → `runnerup.ics`, beside the config."""
-    return config_path.with_suffix(".ics")
-
-
 def load_previous(path: Path, *, required: bool, force: bool = False) -> Previous | None:
     """The memory: a previous output, if there is one (and `--previous` insists).
 
@@ -224,45 +214,3 @@ def _memory(data: bytes, name: str, *, force: bool, foreign: bool) -> Previous |
         if force:
             return None
         raise
-
-
-MAX_PREVIOUS_BYTES = 128 * 1024 * 1024
-"""The largest previous output read as memory: 35 MB holds 10,000 roles, so this is
-room for some 36,000; reading more would take seconds and gigabytes."""
-
-
-def read_output(path: Path, *, required: bool) -> bytes | None:
-    """A previous output's bytes, or None if there is none (and `--previous` insists).
-
-    Only a regular file of at most MAX_PREVIOUS_BYTES is read: a FIFO or a device named
-    by `-o` or `--previous` would hang the read or fill memory. `build` keeps the bytes
-    to see whether the new calendar is the same file, rather than reading 35 MB (at
-    10,000 roles) a second time."""
-    try:
-        return read_regular(path, MAX_PREVIOUS_BYTES)
-    except FileNotFoundError:
-        if required:
-            raise OutputError(f"{path}: previous output not found") from None
-        return None
-    except FileRefused as exc:
-        todo = (
-            "--previous takes a .ics file runnerup wrote"
-            if required
-            else "name another file with -o (or -o - for stdout)"
-        )
-        raise OutputError(f"{path}: {exc.reason}; {todo}") from None
-
-
-def check_overwrite(path: Path, previous: Previous | None, force: bool) -> None:
-    """Never clobber a calendar runnerup did not write: it may be someone's only copy."""
-    if force or previous is None or previous.ours:
-        return
-    try:
-        if path.stat().st_size == 0:
-            return
-    except OSError:
-        return
-    raise OutputError(
-        f"{path} exists and was not written by runnerup; choose another "
-        "file with -o, or pass --force to replace it"
-    )

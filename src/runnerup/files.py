@@ -1,5 +1,6 @@
 """Every file runnerup reads or writes goes through here, so the promise "nothing is lost"
-is kept in one place.
+is kept in one place. Bytes and paths only: it never parses a config or a calendar (it
+imports nothing of runnerup but errors.py) and never prints.
 
 - Reads take regular files only, and at most a cap of bytes: a FIFO, a device or
   /dev/zero would hang a read or fill memory (their st_size says nothing), so the file is
@@ -10,6 +11,9 @@ is kept in one place.
   target's folder, fsynced, then renamed over it, with the old file's mode and owner.
   A file with several hard links, or whose owner we cannot give to a new file, is
   rewritten in place instead, so its links and owner stay (see `write_atomic`).
+- Outputs: where a config's .ics goes (`default_output`), reading a previous output
+  (`read_output`, capped), and never replacing a calendar another tool wrote
+  (`check_overwrite`, told by the caller whose the file is).
 - `locked(path)` serialises writers of one file between processes: every
   read-modify-write of the config and every build of an output holds it.
 """
@@ -116,6 +120,57 @@ def _too_large(size: int | None, limit: int) -> str:
     return f"file {found}; the most runnerup reads is {limit:,}"
 
 
+# --------------------------------------------------------------------------- outputs
+
+
+def default_output(config_path: Path) -> Path:
+    """`runnerup.yaml` → `runnerup.ics`, beside the config."""
+    return config_path.with_suffix(".ics")
+
+
+MAX_PREVIOUS_BYTES = 128 * 1024 * 1024
+"""The largest previous output read as memory: 35 MB holds 10,000 roles, so this is
+room for some 36,000; reading more would take seconds and gigabytes."""
+
+
+def read_output(path: Path, *, required: bool) -> bytes | None:
+    """A previous output's bytes, or None if there is none (and `--previous` insists).
+
+    Only a regular file of at most MAX_PREVIOUS_BYTES is read: a FIFO or a device named
+    by `-o` or `--previous` would hang the read or fill memory. `build` keeps the bytes
+    to see whether the new calendar is the same file, rather than reading 35 MB (at
+    10,000 roles) a second time."""
+    try:
+        return read_regular(path, MAX_PREVIOUS_BYTES)
+    except FileNotFoundError:
+        if required:
+            raise OutputError(f"{path}: previous output not found") from None
+        return None
+    except FileRefused as exc:
+        todo = (
+            "--previous takes a .ics file runnerup wrote"
+            if required
+            else "name another file with -o (or -o - for stdout)"
+        )
+        raise OutputError(f"{path}: {exc.reason}; {todo}") from None
+
+
+def check_overwrite(path: Path, ours: bool, force: bool) -> None:
+    """Never clobber a calendar runnerup did not write: it may be someone's only copy.
+    `ours`: the file is runnerup's (or there is no previous output to keep)."""
+    if force or ours:
+        return
+    try:
+        if path.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    raise OutputError(
+        f"{path} exists and was not written by runnerup; choose another "
+        "file with -o, or pass --force to replace it"
+    )
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -125,18 +180,24 @@ def resolve_output(path: Path) -> Path:
     Raises OutputError if `path` exists and is not a regular file: replacing a device
     node or a folder, or writing into a FIFO (which waits for a reader), is never what
     was meant. A dangling symlink resolves to the file it names, which is created."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+    info = _stat_for_writing(path, path)
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise OutputError(
             f"{path}: is {kind_of(info.st_mode)}, not a regular file; runnerup writes "
             "only regular files, and never replaces anything else"
         )
     return Path(os.path.realpath(path))
+
+
+def _stat_for_writing(target: Path, path: Path) -> os.stat_result | None:
+    """`os.stat(target)`, None if there is no such file; any other failure is an
+    OutputError naming `path`, the file as the user named it."""
+    try:
+        return os.stat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 def refuse_config_as_output(
@@ -173,12 +234,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     folder = target.parent
     with locked(target), _term_as_exit():
         _remove_stale_temporaries(target)
-        try:
-            old = os.stat(target)
-        except FileNotFoundError:
-            old = None
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+        old = _stat_for_writing(target, path)
         if old is not None and not stat.S_ISREG(old.st_mode):  # changed since resolving
             raise OutputError(f"{path}: is {kind_of(old.st_mode)}, not a regular file")
         try:

@@ -1,4 +1,5 @@
 """SPEC §4: the previous output is the memory that makes rebuilds quiet and updates real.
+Pure: events and a `Previous` in, events and what changed out; no I/O, no bytes.
 
 Unchanged events keep their DTSTAMP and SEQUENCE, so a rebuild changes no byte; a changed
 event gets SEQUENCE + 1 and a new DTSTAMP, so clients replace it in place. An event no
@@ -14,8 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .ics import FORMS, Event, Previous, PreviousEvent, Retired, utc_stamp
+from .ical.previous import Previous, PreviousEvent
+from .ical.text import levels, utc_stamp
+from .ical.write import Event, Retired
 
+FORMS = ("import", "feed")
 KEEP_CANCELLED = timedelta(days=30)
 
 
@@ -140,17 +144,12 @@ def _cancelled_body(event: PreviousEvent) -> list[str]:
     """The old event, marked CANCELLED, without its alarm (nobody wants a reminder for a
     call that is off)."""
     body: list[str] = []
-    depth = 0
     has_status = False
-    for line in event.body:
-        if line.startswith("BEGIN:"):
-            depth += 1
-        if depth == 0:
+    for level, line in levels(event.body):
+        if level == 0:
             if line.upper().startswith("STATUS:"):
                 line, has_status = "STATUS:CANCELLED", True
             body.append(line)
-        if line.startswith("END:"):
-            depth -= 1
     if not has_status:
         body.append("STATUS:CANCELLED")
     return body

@@ -60,8 +60,8 @@ def build(
     cancels the ones no longer produced (--for feed: leaves them out). Then prints one
     line of what changed.
     """
-    from ..build import build_now, build_output, default_output
-    from ..files import locked, refuse_config_as_output, write_atomic
+    from ..build import build_now, build_output
+    from ..files import default_output, locked, refuse_config_as_output, write_atomic
     from ..validate import load_config
 
     path = config_path(config)

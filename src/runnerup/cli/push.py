@@ -72,9 +72,10 @@ def push(
     deletes one object per event so the calendar holds exactly runnerup's events.
     Objects runnerup did not create are never touched. See docs/push.md.
     """
-    from ..build import build_now, default_output
-    from ..push import Account, password
+    from ..build import build_now
+    from ..files import default_output
     from ..push import push as push_events
+    from ..push.account import Account, password
     from ..validate import load_config
 
     path = config_path(config)

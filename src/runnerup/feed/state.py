@@ -23,19 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..build import (
-    build_now,
-    check_overwrite,
-    default_output,
-    load_previous,
-    produce,
-    read_output,
-    render,
-)
+from ..build import build_now, load_previous, produce, render
 from ..console import plural
 from ..errors import ConfigError, Problem, RunnerupError
-from ..files import locked, write_atomic
-from ..ics import BUSY_NAME, PRIVACY_LEVELS, Event, Previous, read_previous
+from ..files import check_overwrite, default_output, locked, read_output, write_atomic
+from ..ical.previous import Previous, read_previous
+from ..ical.write import BUSY_NAME, PRIVACY_LEVELS, Event
 from ..memory import newest
 from ..model import DEFAULT_NAME, Config
 from ..source import read_config_bytes
@@ -118,7 +111,7 @@ class FeedState:
         if self.output is not None:
             seen = _signature(self.output)
             self._memory = load_previous(self.output, required=False, force=force)
-            check_overwrite(self.output, self._memory, force)
+            check_overwrite(self.output, self._memory is None or self._memory.ours, force)
             self._output_seen = seen
             if self._memory is not None and self._memory.ours:
                 mtime = int(self.output.stat().st_mtime)
@@ -364,7 +357,7 @@ class FeedState:
         try:
             data = read_output(self.output, required=False)
             disk = read_previous(data, str(self.output)) if data is not None else None
-            check_overwrite(self.output, disk, self._force)
+            check_overwrite(self.output, disk is None or disk.ours, self._force)
         except RunnerupError as exc:
             self._report(str(exc), [f"error: {exc}; serving the feed without writing it"])
             return False, True, None

@@ -8,7 +8,9 @@ import re
 from datetime import datetime
 
 from ..errors import OutputError
-from ..ics import BUSY_NAME, Event, Retired, calendar_bytes, claims_runnerup, read_previous, unfold
+from ..ical.previous import claims_runnerup, read_previous
+from ..ical.text import unfold
+from ..ical.write import BUSY_NAME, Event, Retired, calendar_bytes
 from ..model import Config
 
 

@@ -1,11 +1,6 @@
-"""RFC 5545 bytes: writing the calendar, and reading back our own previous output.
-
-runnerup writes content lines itself rather than through icalendar's serializer because
-the bytes are the product: UTF-8, CRLF, folding at 75 octets on character boundaries, a
-fixed property order, and `REFRESH-INTERVAL;VALUE=DURATION`, so that the same input gives
-the same file and one edit changes only its own lines. Timed events are in UTC, so no
-VTIMEZONE is needed and no client can misread one (SPEC §2).
-"""
+"""Reading a previous output back as the memory (SPEC §4): runnerup's own layout fast,
+as bytes; any other layout line by line; a copy another tool re-saved through icalendar.
+Pure: takes bytes, never opens a file; errors are `UnusablePrevious`."""
 
 from __future__ import annotations
 
@@ -13,301 +8,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from .content import (
-    NEUTRAL_TITLE,
-    alarm_text,
-    description,
-    prep_description,
-    prep_summary,
-    summary,
-    url,
-)
-from .durations import format_duration
-from .errors import OutputError
-from .model import Config
-from .schedule import Call
-from .validate import UNCARRIED
-
-PRODID = "-//runnerup//runnerup//EN"
-PRIVACY_LEVELS = ("full", "busy")
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def escape(text: str) -> str:
-    """TEXT escaping (RFC 5545 §3.3.11): a newline in a note stays text, never a new line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Line separators that some parsers split on (Python's str.splitlines among them).
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
-    # Controls and non-characters: the validator refuses them at their location
-    # (`config.text_problem`); text that comes another way loses them here.
-    text = UNCARRIED.sub("", text)
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """Fold one content line at 75 octets, never inside a UTF-8 character nor inside a
-    TEXT escape (`\\n`, `\\,`, `\\;`, `\\\\`): Google Calendar drops an event whose
-    physical line ends in the backslash of an escape (collective/icalendar#1501)."""
-    return _fold_bytes(line.encode("utf-8")).decode("utf-8")
-
-
-def _fold_bytes(data: bytes) -> bytes:
-    """`fold` on the encoded line: cutting bytes at the last character boundary within
-    the limit is what a walk over the characters does, without the per-character cost
-    that made folding most of a large build's time."""
-    if len(data) <= 75:
-        return data
-    parts = []
-    start, limit, size = 0, 75, len(data)
-    while size - start > limit:
-        end = start + limit
-        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its char
-            end -= 1
-        if data[end - 1] == 0x5C:  # a backslash
-            # Escapes are pairs, and no earlier cut split one: an odd run of backslashes
-            # before the cut ends in an escape's first half, which goes to the next line.
-            run = end - 1
-            while run > start and data[run - 1] == 0x5C:
-                run -= 1
-            if (end - run) % 2:
-                end -= 1
-        parts.append(data[start:end])
-        start, limit = end, 74  # continuation lines start with a space
-    parts.append(data[start:])
-    return b"\r\n ".join(parts)
-
-
-def utc_stamp(moment: datetime) -> str:
-    """DATE-TIME in UTC. Not strftime: its `%Y` gives `999`, not `0999`, on glibc."""
-    t = moment.astimezone(timezone.utc)
-    return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}Z"
-
-
-def date_stamp(day: date) -> str:
-    """DATE, zero-padded for years below 1000 as `utc_stamp`."""
-    return f"{day.year:04}{day.month:02}{day.day:02}"
-
-
-@dataclass
-class Event:
-    """One VEVENT as unfolded content lines, without UID, DTSTAMP and SEQUENCE, which the
-    memory of the previous output decides."""
-
-    uid: str
-    body: list[str]
-    sort_key: str
-    sequence: int = 0
-    dtstamp: str = ""
-    # (sequence, dtstamp, body, bytes): this event as written, when the memory already
-    # produced it to compare with the previous output; `calendar_bytes` reuses it.
-    written: tuple[int, str, list[str], bytes] | None = field(
-        default=None, repr=False, compare=False
-    )
-
-    def lines(self) -> list[str]:
-        return [
-            "BEGIN:VEVENT",
-            f"UID:{self.uid}",
-            f"DTSTAMP:{self.dtstamp}",
-            f"SEQUENCE:{self.sequence}",
-            *self.body,
-            "END:VEVENT",
-        ]
-
-
-def call_events(calls: list[Call], config: Config, privacy: str = "full") -> list[Event]:
-    """The events the config asks for, before the memory of earlier builds is applied."""
-    if privacy not in PRIVACY_LEVELS:
-        raise ValueError(privacy)
-    busy = privacy == "busy"
-    events = []
-    for call in calls:
-        start, end = utc_stamp(call.start), utc_stamp(call.end)
-        body = [f"DTSTART:{start}", f"DTEND:{end}"]
-        if busy:
-            body += [f"SUMMARY:{NEUTRAL_TITLE}", "CLASS:PRIVATE"]
-        else:
-            body += [
-                f"SUMMARY:{escape(summary(call))}",
-                f"DESCRIPTION:{escape(description(call, config.timezone, config))}",
-            ]
-            if call.role.contact.phone:
-                body.append(f"LOCATION:{escape(call.role.contact.phone)}")
-            link = url(call.role)
-            if link:
-                body.append(f"URL:{link}")
-            body += ["CATEGORIES:Job search", "CLASS:PRIVATE"]
-        body += ["TRANSP:OPAQUE", "STATUS:CONFIRMED"]
-        reminder = call.role.settings.reminder
-        if reminder is not None:
-            text = NEUTRAL_TITLE if busy else alarm_text(call, reminder)
-            body += [
-                "BEGIN:VALARM",
-                "ACTION:DISPLAY",
-                f"TRIGGER:{format_duration(-reminder)}",
-                f"DESCRIPTION:{escape(text)}",
-                "END:VALARM",
-            ]
-        events.append(Event(call.uid, body, start))
-        if call.prep_day is not None:
-            day = call.prep_day
-            prep = [
-                f"DTSTART;VALUE=DATE:{date_stamp(day)}",
-                f"DTEND;VALUE=DATE:{date_stamp(day + timedelta(days=1))}",
-            ]
-            if busy:
-                prep += ["SUMMARY:Prep", "CLASS:PRIVATE"]
-            else:
-                prep += [
-                    f"SUMMARY:{escape(prep_summary(call))}",
-                    f"DESCRIPTION:{escape(prep_description(call, config.timezone))}",
-                    "CATEGORIES:Job search",
-                    "CLASS:PRIVATE",
-                ]
-            prep += ["TRANSP:TRANSPARENT", "STATUS:CONFIRMED"]
-            events.append(Event(call.prep_uid, prep, date_stamp(day)))
-    return events
-
-
-BUSY_NAME = "Follow-up calls"
-BUSY_DESCRIPTION = "Busy times only."
-_BUSY_KEEP = {"DTSTART", "DTEND", "TRANSP", "STATUS", "ACTION", "TRIGGER", "BEGIN", "END"}
-
-
-def busy_body(body: list[str]) -> list[str]:
-    """An event body with nothing personal left: times, status and a neutral title.
-
-    `call_events` already writes busy events this way; this allow-list is for the events
-    the memory carries over (an event cancelled since a full build still has its names,
-    talking points and phone number), so that no origin can leak into a busy feed.
-    """
-    all_day = any(line.startswith("DTSTART;VALUE=DATE:") for line in body)
-    out: list[str] = []
-    depth = 0
-    for line in body:
-        name = line.split(":", 1)[0].split(";", 1)[0].upper()
-        if name == "BEGIN":
-            depth += 1
-            if line != "BEGIN:VALARM" or depth > 1:
-                continue
-        elif name == "END":
-            depth -= 1
-            if line != "END:VALARM" or depth > 0:
-                continue
-        elif depth > 1:
-            continue
-        elif name == "SUMMARY" and depth == 0:
-            line = "SUMMARY:Prep" if all_day else f"SUMMARY:{NEUTRAL_TITLE}"
-        elif name == "DESCRIPTION" and depth == 1:
-            line = f"DESCRIPTION:{NEUTRAL_TITLE}"
-        elif name == "CLASS" and depth == 0:
-            line = "CLASS:PRIVATE"
-        elif name not in _BUSY_KEEP:
-            continue
-        out.append(line)
-    return out
-
-
-FORMS = ("import", "feed")
-RETIRED = "X-RUNNERUP-RETIRED"
-
-
-@dataclass(frozen=True)
-class Retired:
-    """The memory of an event a feed no longer shows (SPEC §4): a subscription is a
-    snapshot, so a removed event is left out rather than sent as a CANCELLED tombstone,
-    but its SEQUENCE is kept, so that if it comes back it is still an update.
-
-    Written as one calendar property per UID, `X-RUNNERUP-RETIRED;SEQUENCE=2;ENDS=
-    20261209:<uid>`: clients ignore X- properties (RFC 5545 §3.8.8.2), the value is the
-    opaque UID, and the parameters hold the last SEQUENCE and the UTC day the event
-    ended, after which (plus 30 days, as a tombstone) the memory is dropped."""
-
-    uid: str
-    sequence: int
-    ends: date | None
-
-    def line(self) -> str:
-        ends = "" if self.ends is None else f";ENDS={date_stamp(self.ends)}"
-        return f"{RETIRED};SEQUENCE={self.sequence}{ends}:{self.uid}"
-
-
-def calendar_bytes(
-    config: Config,
-    events: list[Event],
-    privacy: str = "full",
-    retired: list[Retired] | tuple[Retired, ...] = (),
-) -> bytes:
-    """The whole file: header (with the memory of `retired` events), events in a stable
-    order, CRLF, folded."""
-    if privacy == "busy":
-        name, desc = BUSY_NAME, BUSY_DESCRIPTION
-        events = [
-            Event(e.uid, busy_body(e.body), e.sort_key, e.sequence, e.dtstamp) for e in events
-        ]
-    else:
-        name, desc = config.name, config.description
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        f"NAME:{escape(name)}",
-        f"X-WR-CALNAME:{escape(name)}",
-        f"DESCRIPTION:{escape(desc)}",
-        f"X-WR-CALDESC:{escape(desc)}",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
-        "X-PUBLISHED-TTL:PT12H",
-        *(r.line() for r in sorted(retired, key=lambda r: r.uid)),
-    ]
-    # One bytes object per event, not per line: 400,000 small objects at 10,000 roles
-    # held 50 MB more at the peak of a build.
-    chunks = [_content_bytes(lines)]
-    for event in sorted(events, key=lambda e: (e.sort_key, e.uid)):
-        chunks.append(event_bytes(event))
-    chunks.append(b"END:VCALENDAR\r\n")
-    return b"".join(chunks)
-
-
-def event_bytes(event: Event) -> bytes:
-    """The event's content lines, folded, each ending in CRLF; made once per build."""
-    written = event.written
-    if (
-        written is not None
-        and written[0] == event.sequence
-        and written[1] == event.dtstamp
-        and written[2] is event.body
-    ):
-        return written[3]
-    data = _content_bytes(event.lines())
-    event.written = (event.sequence, event.dtstamp, event.body, data)
-    return data
-
-
-def _content_bytes(lines: list[str]) -> bytes:
-    """Content lines, folded, each ending in CRLF, and never a raw control character:
-    `escape` removes them from config text, and this last check catches what comes
-    another way (a value carried over from a hand-edited previous file, say), so no
-    parser meets a byte RFC 5545 forbids or a line break inside a value."""
-    data = b"".join(
-        [_fold_bytes(line.encode("utf-8", "surrogatepass")) + b"\r\n" for line in lines]
-    )
-    if _RAW_CONTROL.search(data):
-        return _content_bytes([UNCARRIED.sub("", re.sub("[\r\n]", "", line)) for line in lines])
-    return data
-
-
-_RAW_CONTROL = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n"  # C0 but tab; CR or LF alone
-    rb"|\xc2[\x80-\x9f]|\xed[\xa0-\xbf]"  # C1 controls; surrogates (written as surrogatepass)
-    rb"|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
-)
-"""`config.UNCARRIED`, and line breaks that are not line ends, as UTF-8 bytes."""
-
-
-# --------------------------------------------------------------------------- reading
+from ..durations import format_duration
+from ..errors import OutputError
+from .text import date_stamp, escape, levels, unfold, utc_stamp
+from .write import PRODID, RETIRED, Event, Retired
 
 WAY_OUT = "pass --previous a good copy, or --force to start afresh"
 MAX_SEQUENCE = 2**31 - 1  # the largest SEQUENCE clients store (a signed 32-bit integer)
@@ -343,12 +47,15 @@ class PreviousEvent:
         dtstamp: str,
         parsed: tuple[list[str], str, date | datetime | None, str] | None = None,
         name: str = "",
+        *,
+        raw: bytes = b"",
+        semantic: list[str] | None = None,
     ) -> None:
         self.uid, self.sequence, self.dtstamp = uid, sequence, dtstamp
-        self._raw = b""  # the event's bytes as written, folded, from UID to END:VEVENT
+        self._raw = raw  # the event's bytes as written, folded, from UID to END:VEVENT
         self._parsed = parsed
         self._name = name  # the file, for errors found when the details are parsed
-        self._semantic: list[str] | None = None  # the body as `semantic_body` gives it
+        self._semantic = semantic  # the body as `semantic_body` gives it, once asked
 
     def _details(self) -> tuple[list[str], str, date | datetime | None, str]:
         if self._parsed is None:
@@ -374,22 +81,22 @@ class PreviousEvent:
         return self._details()[3]
 
     def same_body(self, event: Event) -> bool:
-        """Whether `event` has this body, keeping this SEQUENCE and DTSTAMP if so.
+        """Whether `event` has this body; `event`'s SEQUENCE and DTSTAMP are left as they are.
 
-        Comparing the bytes as written with the ones the writer gives the event is one
-        comparison, not a parse of every event, and the bytes are then the event's in the
-        new file. When they differ, the content lines decide; and when this event is not
+        Comparing the bytes as written with the ones the writer gives the event with this
+        SEQUENCE and DTSTAMP (`Event.data_as`) is one comparison, not a parse of every
+        event, and the event keeps those bytes for the new file if the memory gives it
+        these values. When they differ, the content lines decide; and when this event is not
         as runnerup's writer lays it out (another tool re-saved the file, or an older
         runnerup folded it), what the lines mean decides (`semantic_body`), so a file
         re-serialized elsewhere does not bump every event."""
         raw = self._raw
-        if raw and not _has_line_break(event.body):
-            sequence, dtstamp = event.sequence, event.dtstamp
-            event.sequence, event.dtstamp = self.sequence, self.dtstamp
-            written = event_bytes(event)
-            event.sequence, event.dtstamp = sequence, dtstamp
-            if written[len(b"BEGIN:VEVENT\r\n") : -2] == raw:
-                return True
+        if (
+            raw
+            and not _has_line_break(event.body)
+            and event.core_as(self.sequence, self.dtstamp) == raw
+        ):
+            return True
         if self.body == event.body:
             return True
         if self._as_written():
@@ -402,8 +109,8 @@ class PreviousEvent:
         """Whether the bytes are what runnerup's writer makes of these lines."""
         if not self._raw:
             return False
-        event = Event(self.uid, self.body, "", self.sequence, self.dtstamp)
-        return _content_bytes(event.lines())[len(b"BEGIN:VEVENT\r\n") : -2] == self._raw
+        event = Event(self.uid, self.body, "")
+        return event.core_as(self.sequence, self.dtstamp) == self._raw
 
 
 @dataclass
@@ -414,11 +121,6 @@ class Previous:
     ours: bool
     events: dict[str, PreviousEvent] = field(default_factory=dict)
     retired: dict[str, Retired] = field(default_factory=dict)
-
-
-def unfold(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line for line in re.sub(r"\n[ \t]", "", text).split("\n") if line]
 
 
 def read_previous(data: bytes, name: str, *, foreign: bool = False) -> Previous:
@@ -533,13 +235,13 @@ def _read_canonical(data: bytes, name: str) -> Previous | None:
             and not first[3].startswith(b" ")
         ):
             uid = first[0][4:].decode()
-            event = PreviousEvent(
+            event: PreviousEvent | None = PreviousEvent(
                 uid,
                 _sequence(first[2][9:].decode(), name, uid),
                 _dtstamp(first[1][8:].decode(), name, uid),
                 name=name,
+                raw=chunk,
             )
-            event._raw = chunk
         else:
             event = _previous_event(unfold(chunk.decode())[:-1], name)
         if event is not None:
@@ -555,13 +257,8 @@ _NOT_PLAIN = re.compile(rb"\n(?:(?<!\r\n)|[\t\r]|[^\r\n]{0,5}\r\n )")
 
 def _read_retired(lines: list[str], previous: Previous, name: str) -> None:
     """The `Retired` memory from the calendar's own lines (those outside any event)."""
-    depth = 0
-    for line in lines:
-        if line.startswith("BEGIN:"):
-            depth += 1
-        elif line.startswith("END:"):
-            depth -= 1
-        elif depth == 1 and line.startswith(RETIRED):
+    for level, line in levels(lines):
+        if level == 1 and line.startswith(RETIRED):
             head, _, uid = line.partition(":")
             params = dict(p.partition("=")[::2] for p in head.split(";")[1:])
             previous.retired[uid] = _retired(uid, params, name)
@@ -605,19 +302,11 @@ def _dtstamp(value: str, name: str, uid: str) -> str:
 def _previous_event(lines: list[str], name: str) -> PreviousEvent | None:
     props: dict[str, str] = {}
     body: list[str] = []
-    depth = 0
-    for line in lines:
-        if line.startswith("BEGIN:"):
-            depth += 1
-        elif line.startswith("END:"):
-            depth -= 1
+    for level, line in levels(lines):
         prop, _, value = line.partition(":")
         key = prop.split(";", 1)[0].upper()
-        if (
-            depth == 0
-            and not line.startswith("END:")
-            and key in ("UID", "DTSTAMP", "SEQUENCE", "STATUS", "DTSTART", "DTEND")
-        ):
+        # (BEGIN and END lines have names of their own, so never match.)
+        if level == 0 and key in ("UID", "DTSTAMP", "SEQUENCE", "STATUS", "DTSTART", "DTEND"):
             props.setdefault(key, value)
             if key in ("UID", "DTSTAMP", "SEQUENCE"):
                 continue
@@ -807,8 +496,11 @@ def _foreign_event(comp: object, uid: str, name: str) -> PreviousEvent:
         raise _unusable(name, f"event {uid}: {exc}") from None
     start = next((line for line in body if line.startswith("DTSTART")), "")
     status = str(comp.get("STATUS", "")).upper()  # type: ignore[attr-defined]
-    event = PreviousEvent(
-        uid, sequence, utc_stamp(stamp.dt), (body, status, end, start.partition(":")[2]), name
+    return PreviousEvent(
+        uid,
+        sequence,
+        utc_stamp(stamp.dt),
+        (body, status, end, start.partition(":")[2]),
+        name,
+        semantic=body,
     )
-    event._semantic = body
-    return event
