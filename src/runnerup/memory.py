@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from .console import plural
 from .ical.previous import Previous, PreviousEvent
 from .ical.text import levels, utc_stamp
 from .ical.write import Event, Retired
@@ -45,7 +46,7 @@ class Changes:
             if n
         ]
         detail = ", ".join(parts) if parts else "no changes"
-        return f"{self.total} event{'' if self.total == 1 else 's'} ({detail})"
+        return f"{plural(self.total, 'event')} ({detail})"
 
 
 def merge(

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..build import build_output
+from ..console import plural
 from ..files import locked, write_atomic
 from ..model import Config
 from .account import Account, PushError
@@ -159,7 +160,7 @@ def _push_locked(
     except PushError as exc:
         total = len(todo.ops)
         raise PushError(
-            f"{exc}; {count} of {total} change{'' if total == 1 else 's'} made and recorded: "
+            f"{exc}; {count} of {plural(total, 'change')} made and recorded: "
             "run push again to finish"
         ) from None
     if missing_etag:  # some servers answer a PUT without an ETag: ask for them once
