@@ -15,7 +15,7 @@ PACKAGE = ROOT / "src" / "runnerup"
 
 LAYERS: list[tuple[str, ...]] = [
     ("cli", "docs"),
-    ("feed", "edit", "push", "check", "agenda", "stats", "starter", "schema"),
+    ("feed", "web", "edit", "push", "check", "agenda", "stats", "starter", "schema"),
     ("build",),
     ("memory",),
     ("ical",),

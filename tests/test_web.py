@@ -306,6 +306,15 @@ def test_app_from_env_for_wsgi_servers(
     assert (app.path, app.state.privacy) == (f"/{TOKEN}/runnerup.ics", "busy")
 
 
+def test_the_wsgi_entry_points_keep_the_name_0_1_documented() -> None:
+    """`gunicorn 'runnerup.web:app_from_env()'` from a 0.1 deployment still starts: a
+    WSGI server imports the module by name, as here."""
+    import importlib
+
+    web = importlib.import_module("runnerup.web")
+    assert (web.app_from_env, web.make_app) == (feed_wsgi.app_from_env, feed_wsgi.make_app)
+
+
 @pytest.mark.parametrize("token", ["", "a b", "a/b", "50%", "x?y", "tab\there"])
 def test_tokens_that_cannot_sit_in_a_url_path_are_refused(
     write_config: WriteConfig, token: str

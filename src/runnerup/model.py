@@ -179,7 +179,7 @@ class Role:
 
 @dataclass(frozen=True)
 class CalDAV:
-    """Where `runnerup push` writes the events (never the password: see push.py)."""
+    """Where `runnerup push` writes the events (never the password: see push/account.py)."""
 
     url: str | None = None
     username: str | None = None
