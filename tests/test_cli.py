@@ -34,6 +34,19 @@ def test_unknown_command_is_a_usage_error(runner: CliRunner) -> None:
     assert "Error: No such command 'frob'." in result.stderr
 
 
+def test_a_mistyped_command_gets_the_near_names_of_commands_not_yet_loaded(
+    runner: CliRunner,
+) -> None:
+    """cli/ loads a command's module only when it runs; click's "did you mean" must
+    still see every command (click 8.2 and later suggest; 8.1 never did)."""
+    import click.exceptions
+
+    result = runner.invoke(main, ["chek"])
+    assert result.exit_code == 2
+    if hasattr(click.exceptions, "NoSuchCommand"):
+        assert "(Did you mean one of: 'check', 'schema'?)" in result.stderr
+
+
 def test_bad_today_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(main, ["agenda", str(SAMPLE), "--today", "2026-13-01"])
     assert result.exit_code == 2

@@ -48,6 +48,21 @@ class _Group(click.Group):
             self.commands[cmd_name] = getattr(import_module(f"{__name__}.{module}"), function)
         return self.commands.get(cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """click suggests a near name for a mistyped command from the commands it holds,
+        which here are only those loaded so far: suggest from all of them."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            no_such = getattr(click.exceptions, "NoSuchCommand", None)  # click 8.2+
+            if no_such is None or not isinstance(exc, no_such):
+                raise
+            raise no_such(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """The last line of defence: what no layer translated (crash.py), in standalone
         mode only (a caller asking for exceptions gets them)."""
