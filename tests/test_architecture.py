@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("validate",),
     ("model", "keys"),
     ("source", "durations", "lookups", "outcomes"),
-    ("files", "errors", "console", "crash", "gcpause", ""),
+    ("files", "errors", "console", "crash", "gcpause", "words", ""),
 ]
 """Top to bottom, by the first part of the module's name below `runnerup` ("" is the
 package itself). A module may import its own layer or any below it."""

@@ -18,8 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from runnerup.cli import main
-from runnerup.console import escape, plural
+from runnerup.console import escape
 from runnerup.edit.text import EditError
+from runnerup.words import plural
 
 from .conftest import MINIMAL, ROOT
 

@@ -21,6 +21,7 @@ from runnerup.build import render
 from runnerup.cli import main
 from runnerup.ical.text import content_bytes, escape
 from runnerup.validate import parse_config
+from runnerup.words import UNCARRIED, first_uncarried, without_uncarried
 
 from .conftest import MINIMAL
 from .interop import EXTERNAL_READERS, PYTHON_READERS
@@ -229,3 +230,25 @@ def test_a_tombstone_from_a_hand_edited_previous_file_carries_no_control(
     assert b"\r\nSUMMARY:evil]0;x  !\r\n" in data
     for name, reader in PYTHON_READERS.items():
         assert len(reader(data)) == 2, name
+
+
+_NONCHARACTERS = [chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(codec=None),
+            st.sampled_from(["\x00", "\x1b", "\x85", "\ud800", "\ufdd0", *_NONCHARACTERS]),
+            st.sampled_from(["a", "é", "😀", "\U0010fffd"]),
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_the_fast_character_checks_are_the_exact_rule(text: str) -> None:
+    """`first_uncarried` and `without_uncarried` take a short cut for text with nothing
+    above U+FFFF: they must still be `UNCARRIED` exactly, around and above that line."""
+    exact = UNCARRIED.search(text)
+    fast = first_uncarried(text)
+    assert (fast and (fast.start(), fast.group())) == (exact and (exact.start(), exact.group()))
+    assert without_uncarried(text) == UNCARRIED.sub("", text)

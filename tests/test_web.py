@@ -1091,12 +1091,14 @@ def test_redacting_a_busy_render_changes_no_byte(tmp_path: Path) -> None:
     path = tmp_path / "sample.yaml"
     shutil.copy(SAMPLE, path)
     busy = expected(path, "busy")
-    assert feed_views.redact(busy, "x.ics") == busy
+    assert feed_views.feed_view(busy, "x.ics", "busy") == busy
 
 
 def test_redact_refuses_a_calendar_runnerup_did_not_write() -> None:
     with pytest.raises(OutputError, match="not a calendar runnerup wrote"):
-        feed_views.redact(b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n", "x.ics")
+        feed_views.feed_view(
+            b"BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n", "x.ics", "busy"
+        )
 
 
 # --------------------------------------------------------------------------- hostile clients

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from .console import plural
 from .content import summary
 from .lookups import zone_info
 from .model import Config, LogEntry, Role
 from .outcomes import OUTCOMES
 from .schedule import NO_REPLY, Call, edit_command, plan_role
+from .words import plural
 
 OVERDUE_DAYS = 30
 """A missed call stays on the agenda this long, like a cancelled one in the calendar."""

@@ -1,5 +1,6 @@
-"""The main job, end to end and pure: config → calls → events → memory → bytes, and the
-previous output's bytes → memory. Reads files only through files.py; never writes one."""
+"""The main job, end to end: config → calls → events → memory → bytes, and the previous
+output's bytes → memory. Pure but for reading the previous output (through files.py) and
+the time (`build_now`, or SOURCE_DATE_EPOCH); never writes a file, never prints."""
 
 from __future__ import annotations
 

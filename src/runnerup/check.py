@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from .console import plural
 from .errors import ConfigError, Problem
 from .lookups import zone_info
 from .model import Config
 from .schedule import NO_REPLY, Call, edit_command, schedule, to_utc
 from .validate import load_config
+from .words import plural
 
 
 @dataclass

@@ -49,12 +49,6 @@ def _spelled(match: re.Match[str]) -> str:
     return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """`1 error`, `2 errors`, `0 errors`: a count and its word (`many` when the plural is
-    not the word plus s: `tries`), for text people read."""
-    return f"{count} {word if count == 1 else many or word + 's'}"
-
-
 def say(line: str = "", *, err: bool = False, fg: str | None = None) -> None:
     """Print one line for people (control characters escaped); `fg` colours it on a
     terminal. A message of several lines is several calls: a newline in `line` is data."""

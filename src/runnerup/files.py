@@ -1,6 +1,8 @@
-"""Every file runnerup reads or writes goes through here, so the promise "nothing is lost"
-is kept in one place. Bytes and paths only: it never parses a config or a calendar (it
-imports nothing of runnerup but errors.py) and never prints.
+"""Every config, calendar and page runnerup reads or writes goes through here, so the
+promise "nothing is lost" is kept in one place (runnerup's own small files, the holiday
+cache, the serve token and crash reports, are read and written by their owners). Bytes
+and paths only: it never parses a config or a calendar (it imports nothing of runnerup
+but errors.py) and never prints.
 
 - Reads take regular files only, and at most a cap of bytes: a FIFO, a device or
   /dev/zero would hang a read or fill memory (their st_size says nothing), so the file is

@@ -1,5 +1,6 @@
 """SPEC §4: the previous output is the memory that makes rebuilds quiet and updates real.
-Pure: events and a `Previous` in, events and what changed out; no I/O, no bytes.
+Pure: events and a `Previous` in, events and what changed out; no I/O, no bytes. `merge`
+stamps SEQUENCE and DTSTAMP on the events it is given, which the build made for it.
 
 Unchanged events keep their DTSTAMP and SEQUENCE, so a rebuild changes no byte; a changed
 event gets SEQUENCE + 1 and a new DTSTAMP, so clients replace it in place. An event no
@@ -15,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .console import plural
 from .ical.previous import Previous, PreviousEvent
 from .ical.text import levels, utc_stamp
 from .ical.write import Event, Retired
+from .words import plural
 
 FORMS = ("import", "feed")
 KEEP_CANCELLED = timedelta(days=30)

@@ -56,7 +56,7 @@ _NONE = rf"^\s*{_words('none', 'no', 'off', 'false')}\s*$"
 _POSITIVE = r"[1-9]"  # some amount is not zero, so the sum is not zero
 
 _UNCARRIED = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff"
-"""`validate.UNCARRIED` as far as a pattern over UTF-16 code units can say it: controls but
+"""`words.UNCARRIED` as far as a pattern over UTF-16 code units can say it: controls but
 tab and line breaks, and non-characters (those above the first plane are left to check)."""
 
 _TEMPLATE = (

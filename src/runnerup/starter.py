@@ -1,11 +1,12 @@
-"""The commented starter config that `runnerup init` writes."""
+"""What `runnerup init` writes: the commented starter config, and the `*.ics -text` line
+added to .gitattributes (read through files.py). Text only: cli/init.py writes the files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .errors import OutputError
-from .files import FileRefused, read_regular, write_atomic
+from .files import FileRefused, read_regular
 
 STARTER = """\
 # runnerup config: the roles you came second for, and when to call back.
@@ -82,14 +83,3 @@ def gitattributes_update(folder: Path) -> bytes | None:
 
 MAX_GITATTRIBUTES = 1024 * 1024
 _GITATTRIBUTES_WAY_OUT = "add `*.ics -text` to it by hand and run init with --no-gitattributes"
-
-
-def add_gitattributes(folder: Path) -> bool:
-    """Append `*.ics -text` to folder/.gitattributes unless an `*.ics` rule is there.
-
-    Returns whether the file changed. Written atomically, like everything runnerup writes.
-    """
-    data = gitattributes_update(folder)
-    if data is not None:
-        write_atomic(folder / ".gitattributes", data)
-    return data is not None

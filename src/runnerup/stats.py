@@ -13,11 +13,11 @@ from datetime import date
 from html import escape
 from statistics import median
 
-from .console import plural
 from .lookups import zone_info
 from .model import Config, LogEntry, Role
 from .outcomes import OUTCOMES
 from .schedule import plan_role
+from .words import plural
 
 BAR_WIDTH = 30
 """The longest bar of the terminal chart, in characters."""

@@ -43,6 +43,7 @@ from .model import (
 )
 from .outcomes import CHANNELS, ENDING_OUTCOMES, OUTCOMES
 from .source import Node, compose_tree, read_config_bytes
+from .words import first_uncarried
 
 
 def date_problem(day: date) -> str | None:
@@ -94,7 +95,7 @@ def _reads(
     def wrap(read: _ReadText[_T]) -> Callable[[_Validator, Node, str], _T | _Reported]:
         @functools.wraps(read)
         def reader(self: _Validator, node: Node, path: str) -> _T | _Reported:
-            if node.kind == "scalar" and not (text_checked and UNCARRIED.search(node.text)):
+            if node.kind == "scalar" and not (text_checked and first_uncarried(node.text)):
                 return read(self, node, path, node.text)
             self.scalar(node, path, expected, text_checked=text_checked)  # reports it
             return REPORTED
@@ -906,21 +907,11 @@ def _not_latin(char: str) -> bool:
     return "LATIN " not in unicodedata.name(char, "")  # FULLWIDTH LATIN ... is Latin too
 
 
-UNCARRIED = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-    + "]"
-)
-"""Characters no config value may hold: C0 and C1 controls but tab and line breaks (RFC
-5545 TEXT forbids them, and in a terminal they are escape sequences), lone surrogates and
-non-characters (not text at all; UTF-8 cannot encode a surrogate)."""
-
-
 def text_problem(value: str) -> str | None:
     """Why a config value cannot reach a calendar, or None. YAML double quotes can write
     any character (`"\\e"`, `"\\x00"`, `"\\x85"`), and a pasted one is invisible: refused
     at its location rather than dropped from the .ics without a word."""
-    found = UNCARRIED.search(value)
+    found = first_uncarried(value)
     if found is None:
         return None
     return (

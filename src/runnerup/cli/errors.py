@@ -12,8 +12,9 @@ from typing import NoReturn
 
 import click
 
-from ..console import escape, plural, say_error, say_mistake
+from ..console import escape, say_error, say_mistake
 from ..errors import ConfigError, Problem, RunnerupError
+from ..words import plural
 
 
 @contextmanager

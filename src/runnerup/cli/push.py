@@ -1,5 +1,5 @@
 """`runnerup push`: push the events into a CalDAV calendar, or say what would be sent.
-The sync itself is push.py's; this module checks the account options and prints.
+The sync itself is push/'s; this module checks the account options and prints.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..console import plural, say, say_error
+from ..console import say, say_error
 from ..errors import RunnerupError
+from ..words import plural
 from .options import config_argument, config_path, privacy_option
 
 

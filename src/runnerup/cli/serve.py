@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..console import plural, say
+from ..console import say
+from ..words import plural
 from .options import FilePath, config_argument, config_path, privacy_option
 
 

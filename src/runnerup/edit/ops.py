@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import yaml
 
-from ..console import plural
 from ..durations import ValueProblem, parse_offset
 from ..errors import ConfigError
 from ..files import locked, write_atomic
@@ -27,6 +26,7 @@ from ..lookups import zone_info
 from ..model import Config, Role, Touch
 from ..source import Node, parse_yaml, read_config_bytes
 from ..validate import parse_config
+from ..words import plural
 from .text import (
     BLANK_LINE,
     BREAK,

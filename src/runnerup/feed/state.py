@@ -24,7 +24,6 @@ from datetime import datetime
 from pathlib import Path
 
 from ..build import build_now, load_previous, produce, render
-from ..console import plural
 from ..errors import ConfigError, Problem, RunnerupError
 from ..files import check_overwrite, default_output, locked, read_output, write_atomic
 from ..ical.previous import Previous, read_previous
@@ -33,6 +32,7 @@ from ..memory import newest
 from ..model import DEFAULT_NAME, Config
 from ..source import read_config_bytes
 from ..validate import parse_config
+from ..words import plural
 from .view import feed_view
 
 RERENDER_SECONDS = 3600  # cancelled events expire with time, not only with edits
@@ -115,7 +115,7 @@ class FeedState:
             self._output_seen = seen
             if self._memory is not None and self._memory.ours:
                 mtime = int(self.output.stat().st_mtime)
-                self._feed = self._feed_of(self.output.read_bytes(), mtime)
+                self._feed = self._feed_of(read_output(self.output, required=True) or b"", mtime)
         else:
             self._memory = self._build_memory()
         self._first_load()

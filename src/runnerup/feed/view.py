@@ -14,13 +14,6 @@ from ..ical.write import BUSY_NAME, Event, Retired, calendar_bytes
 from ..model import Config
 
 
-def redact(data: bytes, name: str) -> bytes:
-    """`data`, a calendar runnerup wrote, as a busy build writes it: every event through
-    the busy allow-list, the neutral calendar name. A busy render comes out unchanged;
-    anything else (a full build's file) loses every name, number and note."""
-    return feed_view(data, name, "busy")
-
-
 def feed_view(data: bytes, name: str, privacy: str) -> bytes:
     """`data`, a calendar runnerup wrote, in the feed form at `privacy`: what serve may
     publish of a file it did not render itself (the -o file served while the config is

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timezone
 
-from ..validate import UNCARRIED
+from ..words import without_uncarried
 
 
 def escape(text: str) -> str:
@@ -17,8 +17,8 @@ def escape(text: str) -> str:
     # Line separators that some parsers split on (Python's str.splitlines among them).
     text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
     # Controls and non-characters: the validator refuses them at their location
-    # (`config.text_problem`); text that comes another way loses them here.
-    text = UNCARRIED.sub("", text)
+    # (`validate.text_problem`); text that comes another way loses them here.
+    text = without_uncarried(text)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -59,7 +59,7 @@ def content_bytes(lines: list[str]) -> bytes:
     parser meets a byte RFC 5545 forbids or a line break inside a value."""
     data = b"".join([fold_bytes(line.encode("utf-8", "surrogatepass")) + b"\r\n" for line in lines])
     if _RAW_CONTROL.search(data):
-        return content_bytes([UNCARRIED.sub("", re.sub("[\r\n]", "", line)) for line in lines])
+        return content_bytes([without_uncarried(re.sub("[\r\n]", "", line)) for line in lines])
     return data
 
 
@@ -68,7 +68,7 @@ _RAW_CONTROL = re.compile(
     rb"|\xc2[\x80-\x9f]|\xed[\xa0-\xbf]"  # C1 controls; surrogates (written as surrogatepass)
     rb"|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
 )
-"""`config.UNCARRIED`, and line breaks that are not line ends, as UTF-8 bytes."""
+"""`words.UNCARRIED`, and line breaks that are not line ends, as UTF-8 bytes."""
 
 
 def unfold(text: str) -> list[str]:

@@ -27,9 +27,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..build import build_output
-from ..console import plural
 from ..files import locked, write_atomic
 from ..model import Config
+from ..words import plural
 from .account import Account, PushError
 from .plan import MARKER, Op, Pushed, objects, plan, same_content, same_path
 from .server import Server, refused
