@@ -14,6 +14,7 @@ try:  # CPython's own SHA-1; hashlib's loads OpenSSL, which costs more than the 
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha1 as _sha1
 
+from . import default_config
 from .durations import Offset
 from .lookups import holiday_names, zone_info
 from .model import Config, LogEntry, Role, Touch
@@ -335,7 +336,7 @@ NO_REPLY = {"call": "no-answer", "email": "emailed", "message": "messaged"}
 def edit_command(config_path: str, args: str) -> str:
     """`runnerup ARGS`, plus `-c PATH` when the edit commands would not find this config by
     themselves ($RUNNERUP_CONFIG, else runnerup.yaml here): a suggestion must work pasted."""
-    default = os.environ.get("RUNNERUP_CONFIG") or "runnerup.yaml"
+    default = default_config()
     try:
         same = os.path.samefile(config_path, default)
     except (OSError, ValueError):

@@ -4,7 +4,6 @@ to read or edit. Parsing only: no I/O, no printing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .. import DEFAULT_CONFIG
+from .. import default_config
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 """A command function (or command) that an option decorates."""
@@ -55,7 +54,7 @@ def config_path(value: Path | None) -> Path:
     come here without it)."""
     if value is not None:
         return value
-    return Path(os.environ.get("RUNNERUP_CONFIG") or DEFAULT_CONFIG)
+    return Path(default_config())
 
 
 def today_in(value: datetime | None, zone: str) -> date:

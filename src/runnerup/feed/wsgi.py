@@ -21,7 +21,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from .. import DEFAULT_CONFIG
+from .. import default_config
 from ..errors import RunnerupError
 from .state import (
     Feed,
@@ -138,7 +138,7 @@ def app_from_env() -> FeedApp:
     if not token:
         raise RunnerupError("set RUNNERUP_TOKEN to the feed's secret token")
     return make_app(
-        os.environ.get("RUNNERUP_CONFIG") or DEFAULT_CONFIG,
+        default_config(),
         token,
         os.environ.get("RUNNERUP_OUTPUT") or None,
         os.environ.get("RUNNERUP_PRIVACY") or "full",
