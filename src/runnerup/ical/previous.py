@@ -7,11 +7,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 from ..durations import format_duration
 from ..errors import OutputError
 from .text import date_stamp, escape, levels, unfold, utc_stamp
 from .write import PRODID, RETIRED, Event, Retired
+
+if TYPE_CHECKING:  # icalendar is imported only to read a file another tool re-saved
+    from icalendar.cal import Component
 
 WAY_OUT = "pass --previous a good copy, or --force to start afresh"
 MAX_SEQUENCE = 2**31 - 1  # the largest SEQUENCE clients store (a signed 32-bit integer)
@@ -382,18 +386,17 @@ def semantic_body(lines: list[str]) -> list[str] | None:
         return None  # the event gets SEQUENCE + 1, and nothing is lost
 
 
-def _canonical_body(component: object) -> list[str]:
+def _canonical_body(comp: Component) -> list[str]:
     """`semantic_body` for a parsed icalendar VEVENT (ValueError if a value is not one
     runnerup could have written)."""
-    comp = component  # an icalendar.Event; typed loosely to keep icalendar a lazy import
     broken = {str(prop).upper() for prop, _ in getattr(comp, "errors", [])}
     out: list[str] = []
     for prop in _EVENT_ORDER:
-        if prop in comp:  # type: ignore[operator]
+        if prop in comp:
             if prop in broken:
                 raise ValueError(f"{prop} cannot be read")
             out.append(_canonical_line(comp, prop))
-    alarms = [c for c in comp.subcomponents if c.name == "VALARM"]  # type: ignore[attr-defined]
+    alarms = [c for c in comp.subcomponents if c.name == "VALARM"]
     if alarms:
         alarm = alarms[0]
         out.append("BEGIN:VALARM")
@@ -402,8 +405,10 @@ def _canonical_body(component: object) -> list[str]:
     return out
 
 
-def _canonical_line(comp: object, prop: str) -> str:
-    value = comp[prop]  # type: ignore[index]
+def _canonical_line(comp: Component, prop: str) -> str:
+    # Any: a property's value class depends on the property (vDDDTypes, vCategory, …),
+    # and each branch below reads the attribute its property has.
+    value: Any = comp[prop]
     if isinstance(value, list):  # the property given twice: the first counts
         value = value[0]
     if prop in ("DTSTART", "DTEND") or (prop == "TRIGGER" and hasattr(value, "dt")):
@@ -472,19 +477,19 @@ def _read_foreign(text: str, name: str) -> Previous:
     return previous
 
 
-def _foreign_event(comp: object, uid: str, name: str) -> PreviousEvent:
+def _foreign_event(comp: Component, uid: str, name: str) -> PreviousEvent:
     broken = {str(prop).upper() for prop, _ in getattr(comp, "errors", [])}
     for prop in ("SEQUENCE", "DTSTAMP", "DTEND"):
         if prop in broken:
-            value = str(comp.get(prop, ""))  # type: ignore[attr-defined]
+            value = str(comp.get(prop, ""))
             raise _unusable(name, f"event {uid}: {prop} {_shown(value)} cannot be read")
-    sequence = _sequence(str(comp.get("SEQUENCE", 0)), name, uid)  # type: ignore[attr-defined]
-    stamp = comp.get("DTSTAMP")  # type: ignore[attr-defined]
+    sequence = _sequence(str(comp.get("SEQUENCE", 0)), name, uid)
+    stamp = comp.get("DTSTAMP")
     if stamp is None or not isinstance(stamp.dt, datetime) or stamp.dt.tzinfo is None:
         raise _unusable(name, f"event {uid}: DTSTAMP is missing or not a UTC date-time")
     try:
         body = _canonical_body(comp)
-        ends = comp.get("DTEND")  # type: ignore[attr-defined]
+        ends = comp.get("DTEND")
         end = None if ends is None else ends.dt
         if isinstance(end, datetime) and end.tzinfo is None:
             end = end.replace(tzinfo=timezone.utc)
@@ -495,7 +500,7 @@ def _foreign_event(comp: object, uid: str, name: str) -> PreviousEvent:
     except Exception as exc:  # a value icalendar read but runnerup cannot carry over
         raise _unusable(name, f"event {uid}: {exc}") from None
     start = next((line for line in body if line.startswith("DTSTART")), "")
-    status = str(comp.get("STATUS", "")).upper()  # type: ignore[attr-defined]
+    status = str(comp.get("STATUS", "")).upper()
     return PreviousEvent(
         uid,
         sequence,
