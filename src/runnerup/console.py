@@ -94,8 +94,10 @@ def _guarded(write: Callable[[], None], err: bool) -> None:
 def _discard(stream: TextIO | None) -> None:
     """Point a failed stream's file descriptor at the null device, so the data still
     buffered in it does not fail again (with Python's "Exception ignored") at exit."""
+    if stream is None:  # no stream at all (pythonw): nothing buffered
+        return
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        fd = stream.fileno()  # type: ignore[union-attr]
+        fd = stream.fileno()
         null = os.open(os.devnull, os.O_WRONLY)
         try:
             os.dup2(null, fd)

@@ -30,6 +30,7 @@ from _thread import get_ident
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FORMAT = 1  # the layout of the cached data; a change here makes every old file a miss
@@ -233,7 +234,7 @@ class _Cache:
             return
         countries = data.get("countries")
         if _strings(countries):
-            self.countries = countries  # type: ignore[assignment]
+            self.countries = countries
         subdivisions = data.get("subdivisions")
         if isinstance(subdivisions, dict):
             for country, codes in subdivisions.items():
@@ -336,7 +337,7 @@ def _write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def _strings(value: object) -> bool:
+def _strings(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
