@@ -29,7 +29,7 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     text to paste for `channel: message`. runnerup drafts; you send.
     """
     from ..content import draft as drafted
-    from ..edit.text import EditError
+    from ..errors import RunnerupError
     from ..schedule import schedule
     from ..validate import load_config
 
@@ -37,10 +37,10 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     cfg = load_config(path)
     if role_id not in {r.id for r in cfg.roles}:
         known = ", ".join(r.id for r in cfg.roles)
-        raise EditError(f"no role with id `{role_id}` in {path} (ids: {known})")
+        raise RunnerupError(f"no role with id `{role_id}` in {path} (ids: {known})")
     calls = [c for c in schedule(cfg) if c.role.id == role_id]
     if not calls:
-        raise EditError(f"{role_id} has no touchpoint ahead (closed, ended, or all done)")
+        raise RunnerupError(f"{role_id} has no touchpoint ahead (closed, ended, or all done)")
     message = drafted(calls[0], cfg)
     if message.to:
         say(f"To: {message.to}")
@@ -52,5 +52,5 @@ def draft(role_id: str, config: Path | None, open_: bool) -> None:
     if open_:
         link = message.mailto if message.channel == "email" else message.to
         if not link:
-            raise EditError(f"{role_id}'s contact has no email or profile link to open")
+            raise RunnerupError(f"{role_id}'s contact has no email or profile link to open")
         click.launch(link)
